@@ -1,0 +1,100 @@
+/*
+ * errlist.c — "file:line: message" lists; see errlist.h.
+ */
+#include "errlist.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+void gd_errlist_add(struct gd_errlist *el, const char *file, long line,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL, *fcopy = NULL;
+
+	if (el->n == el->cap) {
+		size_t cap = el->cap ? el->cap * 2 : 16;
+		struct gd_err *v = realloc(el->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return;	/* out of memory: the caller still fails */
+		el->v = v;
+		el->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	fcopy = strdup(file ? file : "-");
+	if (msg == NULL || fcopy == NULL) {
+		free(msg);
+		free(fcopy);
+		return;
+	}
+	/* one line per problem: libxml2 ends its messages with '\n' */
+	for (size_t n = strlen(msg); n > 0 && msg[n - 1] == '\n'; n--)
+		msg[n - 1] = '\0';
+	el->v[el->n] = (struct gd_err){ fcopy, line, msg, el->n };
+	el->n++;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct gd_err *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	/* qsort is not stable: keep the order of arrival */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void gd_errlist_sort(struct gd_errlist *el)
+{
+	if (el->n > 1)
+		qsort(el->v, el->n, sizeof *el->v, by_line);
+}
+
+size_t gd_err_format(const struct gd_err *e, char *buf, size_t len)
+{
+	int n;
+
+	if (e->line > 0)
+		n = snprintf(buf, len, "%s:%ld: %s", e->file, e->line, e->msg);
+	else
+		n = snprintf(buf, len, "%s: %s", e->file, e->msg);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+void gd_errlist_print(const struct gd_errlist *el, FILE *f)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < el->n; i++) {
+		gd_err_format(&el->v[i], buf, sizeof buf);
+		fprintf(f, "%s\n", buf);
+	}
+}
+
+void gd_errlist_log(const struct gd_errlist *el, int prio)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < el->n; i++) {
+		gd_err_format(&el->v[i], buf, sizeof buf);
+		gd_log(prio, "%s", buf);
+	}
+}
+
+void gd_errlist_clear(struct gd_errlist *el)
+{
+	for (size_t i = 0; i < el->n; i++) {
+		free(el->v[i].file);
+		free(el->v[i].msg);
+	}
+	free(el->v);
+	el->v = NULL;
+	el->n = el->cap = 0;
+}
