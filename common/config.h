@@ -56,7 +56,7 @@ struct gd_server {
 	enum gd_probe probe;
 	char *path;		/* http: request path, default "/" */
 	unsigned expect;	/* http: expected status, default 200 */
-	double max_age;		/* heartbeat: seconds, default 2 x interval */
+	double max_age;		/* heartbeat: seconds, default 3 x interval */
 	enum gd_admin admin;
 	struct gd_check check;
 	int line;
@@ -77,6 +77,11 @@ struct gd_service {
 	int line;
 };
 
+struct gd_idref {
+	const char *id;		/* points into the object */
+	size_t idx;
+};
+
 struct gd_config {
 	char *file;
 	char *title;		/* <greendot title=...> */
@@ -87,6 +92,10 @@ struct gd_config {
 	struct gd_group *groups;
 	struct gd_server *servers;
 	struct gd_service *services;
+
+	/* ids sorted, for gd_config_find_*() */
+	struct gd_idref *area_by_id, *group_by_id, *server_by_id,
+		*service_by_id;
 };
 
 /*

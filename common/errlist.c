@@ -4,15 +4,29 @@
 #include "errlist.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
+static void errlist_vadd(struct gd_errlist *el, const char *file, long line,
+			 const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 void gd_errlist_add(struct gd_errlist *el, const char *file, long line,
 		    const char *fmt, ...)
 {
 	va_list ap;
+
+	va_start(ap, fmt);
+	errlist_vadd(el, file, line, fmt, ap);
+	va_end(ap);
+}
+
+static void errlist_vadd(struct gd_errlist *el, const char *file, long line,
+			 const char *fmt, va_list ap)
+{
 	char *msg = NULL, *fcopy = NULL;
 
 	if (el->n == el->cap) {
@@ -24,10 +38,8 @@ void gd_errlist_add(struct gd_errlist *el, const char *file, long line,
 		el->v = v;
 		el->cap = cap;
 	}
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	fcopy = strdup(file ? file : "-");
 	if (msg == NULL || fcopy == NULL) {
 		free(msg);
@@ -39,6 +51,32 @@ void gd_errlist_add(struct gd_errlist *el, const char *file, long line,
 		msg[n - 1] = '\0';
 	el->v[el->n] = (struct gd_err){ fcopy, line, msg, el->n };
 	el->n++;
+}
+
+static bool other_at_line(const struct gd_errlist *el, size_t i)
+{
+	for (size_t j = 0; j < el->n; j++)
+		if (j != i && el->v[j].line == el->v[i].line)
+			return true;
+	return false;
+}
+
+void gd_errlist_drop_vague(struct gd_errlist *el, const char *vague)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < el->n; i++) {
+		if (strstr(el->v[i].msg, vague) != NULL && other_at_line(el, i)) {
+			free(el->v[i].file);
+			free(el->v[i].msg);
+			el->v[i].msg = NULL;
+			continue;
+		}
+	}
+	for (size_t i = 0; i < el->n; i++)
+		if (el->v[i].msg != NULL)
+			el->v[w++] = el->v[i];
+	el->n = w;
 }
 
 static int by_line(const void *a, const void *b)

@@ -26,6 +26,9 @@ struct gd_errlist {
 
 void gd_errlist_add(struct gd_errlist *el, const char *file, long line,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Removes the problems whose message contains `vague` when another
+ * problem is reported at the same line (it says more). */
+void gd_errlist_drop_vague(struct gd_errlist *el, const char *vague);
 /* Sorts by line (stable), so errors read in file order. */
 void gd_errlist_sort(struct gd_errlist *el);
 /* "file:line: message" into buf. */
