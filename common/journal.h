@@ -31,6 +31,10 @@
 #include <stdint.h>
 
 #define GD_JOURNAL_MAGIC "#greendot-journal 1"
+/* No record line is longer (without its newline): every field of
+ * struct gd_event escaped at 4 bytes a byte fits.  A longer line is a
+ * bad record. */
+#define GD_JOURNAL_LINE_MAX 4096
 
 enum gd_event_source { GD_SRC_POLL, GD_SRC_NOTIFICATION, GD_SRC_MONITOR };
 enum gd_event_kind {
@@ -58,7 +62,9 @@ struct gd_journal_stats {
 	size_t torn_bytes;	/* its size */
 };
 
-/* Opens (creating) for appending; truncates a torn tail.  0 or -1/errno. */
+/* Opens (creating) for appending; truncates a torn tail.  0 or -1/errno:
+ * EINVAL when the file is not a journal, EWOULDBLOCK when another
+ * process has it open for appending. */
 int gd_journal_open(const char *path, struct gd_journal **out);
 /* Appends n records with one write and one fdatasync.  0 or -1/errno;
  * on failure nothing partial stays (the file is truncated back). */
@@ -68,12 +74,15 @@ void gd_journal_close(struct gd_journal *j);
 
 typedef int (*gd_journal_cb)(const struct gd_event *ev, void *arg);
 /* Calls cb for each good record in order; cb returning non-zero stops.
- * 0, or -1/errno when the file cannot be read. */
+ * 0, or -1/errno when the file cannot be read (EINVAL: its first line is
+ * not GD_JOURNAL_MAGIC).  stats may be NULL. */
 int gd_journal_read(const char *path, gd_journal_cb cb, void *arg,
 		    struct gd_journal_stats *stats);
 
-/* One record as a line (with CRC and newline) into buf; for tests and
- * tools.  Returns its length, or 0 when buf is too small. */
+/* One record as a line (with CRC and newline, NUL-terminated) into buf;
+ * for tests and tools.  Returns its length, or 0 when buf is too small
+ * or ev cannot be written (time negative or not finite, unknown source
+ * or kind). */
 size_t gd_journal_format(const struct gd_event *ev, char *buf, size_t len);
 /* Parses one line (without its newline).  0, or -1 when bad. */
 int gd_journal_parse(const char *line, size_t len, struct gd_event *ev);

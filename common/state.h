@@ -18,6 +18,10 @@
 #include "errlist.h"
 #include "gd_mib.h"
 
+/* The reader refuses a larger state.xml (100,000 servers take ~40 MB). */
+#define GD_STATE_MAX_BYTES (256u << 20)
+#define GD_STATE_NS "urn:greendot:state:1"
+
 struct gd_state_area {
 	char *id, *title, *colour, *description;
 };
@@ -69,7 +73,13 @@ struct gd_state {
 	struct gd_state_agent *agents;
 };
 
-/* Atomic replace (afile.h).  0, or -1 with errno. */
+/*
+ * Atomic replace (afile.h).  0, or -1 with errno.  The file is always
+ * well-formed and valid: control characters and invalid UTF-8 in strings
+ * become U+FFFD; an object whose id is not a config id is left out (and
+ * logged), a reference (area, group), time or port out of range is
+ * written as not known.
+ */
 int gd_state_write(const char *path, const struct gd_state *st);
 
 /*
