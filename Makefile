@@ -56,6 +56,8 @@ include common/common.mk
 -include monitor/monitor.mk
 -include render/render.mk
 include tests/tests.mk
+-include tests/fuzz/fuzz.mk
+-include dist/install.mk
 
 all: $(PROGRAMS) mibs
 
