@@ -48,6 +48,19 @@ TBIN = $(BUILD)/tests
 PROGRAMS   :=
 UNIT_TESTS :=
 
+# A unit test tests/unit/<part>/test_x.c becomes $(TBIN)/<part>/test_x,
+# linked with the libraries its fragment names; XCFLAGS_<part> gives the
+# part's test sources extra flags.  Defined before the fragments use it.
+# $(call unit_tests,part,libraries to link)
+define unit_tests
+$(1)_UNIT := $$(patsubst tests/unit/$(1)/%.c,$$(TBIN)/$(1)/%,$$(wildcard tests/unit/$(1)/test_*.c))
+UNIT_TESTS += $$($(1)_UNIT)
+$$(TBIN)/$(1)/%: tests/unit/$(1)/%.c $$(filter %.a,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $$(CMOCKA_CFLAGS) $$(XCFLAGS_$(1)) -Itests/unit -o $$@ $$< \
+		$$(LDFLAGS) $(2) $$(CMOCKA_LIBS)
+endef
+
 .PHONY: all check deps mibs unit integration clean install
 all:
 

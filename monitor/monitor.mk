@@ -25,5 +25,5 @@ $(BIN)/greendot-monitor: $(OBJ)/monitor/main.o $(LIBMONITOR) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MONITOR_LIBS) $(COMMON_LIBS)
 
-XCFLAGS_monitor = $(SNMP_CFLAGS) $(RRD_CFLAGS)
+XCFLAGS_monitor = $(SNMP_CFLAGS) $(RRD_CFLAGS) -Imonitor
 $(eval $(call unit_tests,monitor,$$(LIBMONITOR) $$(LIBCOMMON) $$(MONITOR_LIBS) $$(COMMON_LIBS)))

@@ -2,8 +2,10 @@
  * rrdw.h — the monitor's RRD writer.
  *
  * Keeps DATA/rrd/{server,group,service}/<id>.rrd in the layout of
- * common/rrdlayout.h.  Files are created under a temporary name and
- * renamed into place.  Samples are aligned to the step and at most one
+ * common/rrdlayout.h.  Files (mode 0644) are created under a temporary
+ * name, fsynced and renamed into place without replacing anything, the
+ * folder fsynced; a flush creates files for one second at most, the
+ * others (samples queued) at the next flushes.  Samples are aligned to the step and at most one
  * update per file per step is written (a second sample for the same step
  * replaces the first before it is written; "illegal attempt to update"
  * is a bug).  Writes go directly through librrd (rrd_update_r), or, with
@@ -12,6 +14,33 @@
  * An existing file whose step or data sources differ from the layout is
  * reported (once, rate-limited) and left alone, never overwritten.
  * ids are validated (config.h gd_id_valid) before they become file names.
+ *
+ * The first time a file is touched its last update is read (the file's
+ * header, or rrdcached's LAST, which includes what rrdcached still holds):
+ * samples not newer than it are skipped, also across monitor restarts.
+ *
+ * With rrdcached:
+ *   - updates go as one BATCH per flush, one "UPDATE <abs path> t:v:v"
+ *     line per sample; the errors it lists are logged per file;
+ *   - paths are absolute with symlinks resolved: start rrdcached with -b
+ *     covering DATA/rrd (its -b must itself be a real path), or without -B;
+ *     it must see DATA at the same path (a local daemon);
+ *   - missing files are created here with librrd (rrdcached has no state
+ *     for a new file; its CREATE writes in place, needs -R for folders and
+ *     has no fsync); a FORGET before the file's first UPDATE, in the same
+ *     batch, drops any state rrdcached kept for an older file of that name;
+ *   - a dropped connection (rrdcached restarted) is reopened at the next
+ *     flush; the samples of a failed flush stay queued (at most
+ *     GD_RRDW_MAX_QUEUED per file, the oldest go first); when a batch broke
+ *     half-way, the file's LAST is asked again before resending so nothing
+ *     is sent twice.
+ *   Without -F (flush on shutdown) or -j (journal), rrdcached itself loses
+ *   what it held when it stops: operators should run it with one of them.
+ *
+ * gd_rrdw_flush blocks.  Measured with tests/rrdw-bench.c, 10,000 files:
+ * direct 26 us per file (about 260 ms a flush), rrdcached about 1 us per
+ * sample (7-10 ms a flush); the first flush after a start reads every
+ * file's header (and LAST): about 0.6 s.
  */
 #ifndef GD_RRDW_H
 #define GD_RRDW_H
@@ -23,21 +52,44 @@
 
 struct gd_rrdw;
 
-/* datadir: DATA (rrd/ is created below it).  rrdcached: NULL for direct
- * writes, else "unix:/path" or "host:port" as rrdtool takes it. */
+/* Samples kept per file while they cannot be written. */
+#define GD_RRDW_MAX_QUEUED 60
+
+/* datadir: DATA (rrd/ and its kind folders are created below it).
+ * rrdcached: NULL or "" for direct writes, else "unix:/path", "/path",
+ * "host", "host:port" or "[v6addr]:port" as rrdtool takes it.  The
+ * connection is opened at the first flush.  NULL on error (logged). */
 struct gd_rrdw *gd_rrdw_new(const char *datadir, const char *rrdcached);
+/* Samples not flushed are lost: flush first. */
 void gd_rrdw_free(struct gd_rrdw *w);
 
 /*
  * Queues one sample: values in the kind's DS order (rrdlayout.h), NAN for
- * unknown.  t is aligned down to the step.  0, or -1 when id is invalid.
+ * unknown.  t is aligned down to the step.  0, or -1 with EINVAL when id
+ * or kind is invalid or nvalues is not the kind's DS count (ENOMEM).
  */
 int gd_rrdw_update(struct gd_rrdw *w, enum gd_rrd_kind kind, const char *id,
 		   time_t t, const double *values, size_t nvalues);
 
 /* Writes what is queued (creating missing files).  Returns the number of
- * files that could not be written (each logged), 0 when all went well. */
+ * files that could not be written (each logged, rate-limited), 0 when all
+ * went well.  A file found to differ from the layout counts once, in the
+ * flush that finds it; its samples are dropped from then on. */
 int gd_rrdw_flush(struct gd_rrdw *w);
+
+/* Counters since gd_rrdw_new, for the monitor's own status and the bench. */
+struct gd_rrdw_stats {
+	unsigned long files;		/* files known (ids seen) */
+	unsigned long created;		/* files created */
+	unsigned long written;		/* samples written or accepted by rrdcached */
+	unsigned long replaced;		/* samples replaced by a later one, same step */
+	unsigned long skipped;		/* samples not newer than the file's last update */
+	unsigned long dropped;		/* queue full, or file left alone */
+	unsigned long mismatched;	/* files whose layout differs */
+	unsigned long errors;		/* failed writes (per file and flush) */
+};
+
+void gd_rrdw_stats(const struct gd_rrdw *w, struct gd_rrdw_stats *st);
 
 /* "DATA/rrd/<kind>/<id>.rrd" into buf; NULL when id is invalid or buf
  * too small. */
@@ -46,5 +98,46 @@ const char *gd_rrdw_path(const char *datadir, enum gd_rrd_kind kind,
 
 /* t aligned down to the step. */
 time_t gd_rrdw_align(time_t t);
+
+/*
+ * rrdcached client (rrdw_cached.c), used by rrdw.c: the text protocol of
+ * rrdcached(1) as the writer speaks it.  One connection, opened on first
+ * use and reopened when the daemon went away; every wait is bounded by
+ * timeout_ms.
+ */
+struct gd_rrdc;
+
+enum gd_rrdc_status {
+	GD_RRDC_OK = 0,
+	GD_RRDC_DOWN = -1,	/* no command reached rrdcached: resend as is */
+	GD_RRDC_LOST = -2,	/* broke after commands were sent: some may
+				   have been applied, ask LAST before resending */
+};
+
+/* An error rrdcached reported for command number cmd (1-based, in the
+ * order added), or for path number cmd of gd_rrdc_last. */
+typedef void (*gd_rrdc_error_cb)(void *arg, size_t cmd, const char *msg);
+
+struct gd_rrdc *gd_rrdc_new(const char *addr, int timeout_ms);
+void gd_rrdc_free(struct gd_rrdc *c);
+const char *gd_rrdc_addr(const struct gd_rrdc *c);
+/* What went wrong last (connect, read, write, protocol), for a log line. */
+const char *gd_rrdc_error(const struct gd_rrdc *c);
+
+/* Builds a batch: reset, then add "CMD path args" commands (path escaped
+ * for rrdcached).  add returns the command's number (1..) or 0 when the
+ * line would be too long for rrdcached or memory ran out. */
+void gd_rrdc_batch_reset(struct gd_rrdc *c);
+size_t gd_rrdc_batch_add(struct gd_rrdc *c, const char *cmd, const char *path,
+			 const char *args);
+/* Sends BATCH, the commands, "."; reports each error line through cb.
+ * A gd_rrdc_status.  The batch is kept (reset it to start another). */
+int gd_rrdc_batch_send(struct gd_rrdc *c, gd_rrdc_error_cb cb, void *arg);
+
+/* LAST for n paths, pipelined: out[i] is the last update rrdcached knows
+ * (its cache included), or (time_t)-1 after cb(arg, i + 1, message).
+ * GD_RRDC_OK, or GD_RRDC_DOWN when the connection failed (out undefined). */
+int gd_rrdc_last(struct gd_rrdc *c, const char *const *paths, size_t n,
+		 time_t *out, gd_rrdc_error_cb cb, void *arg);
 
 #endif

@@ -1,18 +1,8 @@
 # tests/: cmocka unit tests (tests/unit/<part>/test_*.c) and integration
 # scripts (tests/integration/*.sh) that start real daemons on loopback.
 #
-# A unit test tests/unit/<part>/test_x.c becomes $(TBIN)/<part>/test_x,
-# linked with the libraries the part's fragment names in <PART>_TEST_LIBS.
-
-# $(call unit_tests,part,libraries to link)
-define unit_tests
-$(1)_UNIT := $$(patsubst tests/unit/$(1)/%.c,$$(TBIN)/$(1)/%,$$(wildcard tests/unit/$(1)/test_*.c))
-UNIT_TESTS += $$($(1)_UNIT)
-$$(TBIN)/$(1)/%: tests/unit/$(1)/%.c $$(filter %.a,$(2))
-	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_CFLAGS) $$(CMOCKA_CFLAGS) $$(XCFLAGS_$(1)) -Itests/unit -o $$@ $$< \
-		$$(LDFLAGS) $(2) $$(CMOCKA_LIBS)
-endef
+# unit_tests (defined in the Makefile) turns tests/unit/<part>/test_x.c
+# into $(TBIN)/<part>/test_x.
 
 $(eval $(call unit_tests,common,$$(LIBCOMMON) $$(COMMON_LIBS)))
 
@@ -38,3 +28,16 @@ unit: $(UNIT_TESTS)
 
 integration: all-tests
 	BUILD=$(BUILD) tests/run-integration.sh $(T)
+
+# rrdw-bench: the RRD writer on N files for M steps, direct or through
+# rrdcached, with per-flush timings (tests/integration/rrdw.sh, make bench).
+# Linked with the writer's objects alone, so it needs no net-snmp.
+RRDW_BENCH := $(TBIN)/rrdw-bench
+RRDW_OBJS  := $(MONITOR_RRD_SRCS:%.c=$(OBJ)/%.o)
+.PHONY: rrdw-bench
+rrdw-bench: $(RRDW_BENCH)
+all-tests: $(RRDW_BENCH)
+$(RRDW_BENCH): tests/rrdw-bench.c $(RRDW_OBJS) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RRD_CFLAGS) -Imonitor -o $@ $< $(RRDW_OBJS) \
+		$(LIBCOMMON) $(LDFLAGS) $(RRD_LIBS) $(COMMON_LIBS)
