@@ -53,11 +53,21 @@ static void errlist_vadd(struct gd_errlist *el, const char *file, long line,
 	el->n++;
 }
 
-static bool other_at_line(const struct gd_errlist *el, size_t i)
+/* Another problem says more than problem i: one that is not vague
+ * itself (two vague ones do not excuse each other: both would go) and is
+ * at the same line, or placed at all when problem i has no line
+ * (libxml2 leaves some validity errors unplaced). */
+static bool said_better(const struct gd_errlist *el, size_t i,
+			const char *vague)
 {
-	for (size_t j = 0; j < el->n; j++)
-		if (j != i && el->v[j].line == el->v[i].line)
+	for (size_t j = 0; j < el->n; j++) {
+		const struct gd_err *e = &el->v[j];
+
+		if (j == i || e->msg == NULL || strstr(e->msg, vague) != NULL)
+			continue;
+		if (e->line == el->v[i].line || (el->v[i].line <= 0 && e->line > 0))
 			return true;
+	}
 	return false;
 }
 
@@ -66,7 +76,8 @@ void gd_errlist_drop_vague(struct gd_errlist *el, const char *vague)
 	size_t w = 0;
 
 	for (size_t i = 0; i < el->n; i++) {
-		if (strstr(el->v[i].msg, vague) != NULL && other_at_line(el, i)) {
+		if (strstr(el->v[i].msg, vague) != NULL &&
+		    said_better(el, i, vague)) {
 			free(el->v[i].file);
 			free(el->v[i].msg);
 			el->v[i].msg = NULL;

@@ -27,7 +27,8 @@ struct gd_errlist {
 void gd_errlist_add(struct gd_errlist *el, const char *file, long line,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Removes the problems whose message contains `vague` when another
- * problem is reported at the same line (it says more). */
+ * problem says more: one at the same line, or any placed one when the
+ * vague problem has no line. */
 void gd_errlist_drop_vague(struct gd_errlist *el, const char *vague);
 /* Sorts by line (stable), so errors read in file order. */
 void gd_errlist_sort(struct gd_errlist *el);
