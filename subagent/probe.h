@@ -13,7 +13,29 @@
  *
  * Heartbeat servers are passive: at each of their ticks the result is ok
  * while the last heartbeat (gd_prober_heartbeat) is younger than max-age
- * and reported success.
+ * and reported success.  Servers in maintenance or standby are probed
+ * like the others (the model decides what counts).  A tcp check judges
+ * the handshake alone, as check_tcp does; the others judge what the
+ * server says (probe_proto.h), reading at most 4 KiB, then say goodbye
+ * where it is cheap (QUIT, a1 LOGOUT) without awaiting the answer and
+ * close with a reset (SO_LINGER 0: no TIME_WAIT left behind).
+ *
+ * Schedule: a server's checks fall at phase + k x interval on the
+ * monotonic clock, phase = hash(id) mod interval, so checks spread over
+ * the interval, never drift, and keep their phase across reloads and
+ * restarts.  At most one check per server is under way: a tick that
+ * finds the previous check still running (or waiting) is skipped and
+ * counted (gd_prober_stats.skipped).
+ *
+ * Sockets: at most max_sockets checks are connected at once (default
+ * min(4096, RLIMIT_NOFILE - 64), taken at gd_prober_set_config, so raise
+ * the limit first); the others wait in a FIFO queue.  A check that cannot
+ * get a descriptor (EMFILE, ENFILE, ENOBUFS, no free local port) waits and
+ * is retried; one that waited longer than its timeout fails with the
+ * reason ("not started within 3 s: too many open files").
+ *
+ * Callbacks run inside the loop; they must not call gd_prober_set_config()
+ * or gd_prober_free() (set_config refuses with EBUSY).
  */
 #ifndef GD_PROBE_H
 #define GD_PROBE_H
@@ -46,9 +68,24 @@ struct gd_prober *gd_prober_new(struct ev_loop *loop, gd_prober_cb cb,
  * Probes every server of cfg from now on (the first time, and after a
  * reload).  The prober keeps the pointer until the next call or
  * gd_prober_free(); checks in flight for the old config are cancelled
- * without a callback.  Heartbeat times carry over by server id.
+ * without a callback.  Heartbeat times carry over by server id (the call
+ * does not read the old config: it may be freed already).
+ *
+ * Host names are resolved here, with getaddrinfo() (the first address it
+ * gives): it blocks, which is acceptable at config load and never
+ * happens in the loop.  A name that does not resolve makes that server's
+ * checks fail ("cannot resolve HOST: ..."); a new address needs a reload.
+ * Returns 0, or -1 with errno (ENOMEM, EBUSY) and the old config still
+ * running.
  */
 int gd_prober_set_config(struct gd_prober *p, const struct gd_config *cfg);
+
+/* Caps the sockets in flight; 0 goes back to the default (see above). */
+void gd_prober_set_max_sockets(struct gd_prober *p, size_t n);
+
+/* When server's next check is due (monotonic ns, as ev_now()); 0 for an
+ * unknown server. */
+uint64_t gd_prober_next_check(const struct gd_prober *p, size_t server);
 
 /* A heartbeat for server now: status 0 success, 1..255 the job's failure
  * status (the next tick reports a failed check). */
@@ -62,8 +99,10 @@ void gd_prober_heartbeat_restore(struct gd_prober *p, size_t server,
 				 time_t when, unsigned status);
 
 struct gd_prober_stats {
-	uint64_t started, ok, failed;
-	size_t in_flight;
+	uint64_t started, ok, failed;	/* started = ok + failed + under way */
+	uint64_t skipped;		/* ticks dropped: previous not done */
+	size_t in_flight;		/* sockets open */
+	size_t queued;			/* checks waiting for a socket */
 };
 void gd_prober_stats(const struct gd_prober *p, struct gd_prober_stats *st);
 

@@ -5,7 +5,8 @@
 # AGENT_SNMP_SRCS.
 AGENT_SRCS      := $(filter-out subagent/main.c,$(wildcard subagent/*.c))
 AGENT_OBJS      := $(AGENT_SRCS:%.c=$(OBJ)/%.o)
-AGENT_SNMP_SRCS :=
+AGENT_SNMP_SRCS := subagent/agentx.c subagent/mib.c subagent/mib_values.c \
+                   subagent/notify.c
 LIBAGENT        := $(LIB)/libgdagent.a
 AGENT_LIBS       = $(SNMP_AGENT_LIBS)
 

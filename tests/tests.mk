@@ -17,6 +17,22 @@ $(FAKESVC): tests/fakesvc/fakesvc.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS)
 endif
 
+# probe-driver: the probe engine on a config, for tests/integration/probe.sh
+# and the 10,000-server benchmark.  Linked with the probe objects alone
+# (not all of libgdagent.a), so it needs no net-snmp.
+PROBE_DRIVER := $(TBIN)/probe-driver
+PROBE_OBJS   := $(OBJ)/subagent/probe.o $(OBJ)/subagent/probe_proto.o
+.PHONY: probe-driver
+probe-driver: $(PROBE_DRIVER)
+all-tests: $(PROBE_DRIVER)
+$(PROBE_DRIVER): tests/probe-driver.c $(PROBE_OBJS) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isubagent -o $@ $< $(PROBE_OBJS) $(LIBCOMMON) \
+		$(LDFLAGS) $(COMMON_LIBS)
+
+# The agent's unit tests include its headers (probe.h, probe_proto.h).
+XCFLAGS_agent += -Isubagent
+
 # Unit tests run under valgrind with VALGRIND=1.
 VG = $(if $(filter 1,$(VALGRIND)),valgrind -q --error-exitcode=99 --leak-check=full \
      --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp)

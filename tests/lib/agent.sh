@@ -1,0 +1,115 @@
+# tests/lib/agent.sh — what the greendot-agent integration tests share
+# (tests/integration/agent_*.sh).  Source after tests/lib/harness.sh.
+#
+#	ag_aluminati		examples/aluminati.xml on free ports, fast
+#				checks; writes $AG_CONFIG and $AG_SPEC
+#	ag_start_fakesvc	fakesvc playing every server of $AG_SPEC
+#	ag_start [ARGS]		greendot-agent on $H_AGENTX, ready once it
+#				serves gdAgentVersion.0; log $H_TMP/agent.log
+#	ag_stop			SIGTERM, and wait for the exit
+#	ag_index KIND ID	the table index of a server/group/... by name
+#	ag_value OBJ INDEX	a column's value (-Oqv)
+#	ag_wait_trap SECS NOTIF NAME	a notification naming NAME arrived
+#	ag_trap_count NOTIF NAME
+#
+# Numeric OIDs in the trap log (snmptrapd -On): the notification is the
+# value of snmpTrapOID.0, AG_NOTIF_<name> below.
+
+AG_BIN=$H_BUILD/bin/greendot-agent
+AG_MIB=.1.3.6.1.4.1.32473.1
+AG_PING=${AG_PING:-1}		# -i: AgentX ping/reconnect interval, s
+AG_INTERVAL=1 AG_FALL=2		# the checks of ag_aluminati
+
+ag_notif_oid() {
+	case $1 in
+	gdServerDown) echo "$AG_MIB.0.1" ;;
+	gdServerUp) echo "$AG_MIB.0.2" ;;
+	gdGroupFailover) echo "$AG_MIB.0.3" ;;
+	gdGroupDown) echo "$AG_MIB.0.4" ;;
+	gdGroupUp) echo "$AG_MIB.0.5" ;;
+	gdServiceDown) echo "$AG_MIB.0.6" ;;
+	gdServiceUp) echo "$AG_MIB.0.7" ;;
+	*) h_fail "unknown notification $1" ;;
+	esac
+}
+
+# ag_aluminati: the example config with each port replaced by a free one
+# and checks every second (rise 1, fall 2); AG_SPEC lists fakesvc's specs.
+ag_aluminati() {
+	AG_CONFIG=$H_TMP/aluminati.xml AG_SPEC=$H_TMP/fakesvc.spec
+	: >"$H_TMP/ports.sed"
+	: >"$AG_SPEC"
+	grep -o '<server id="[^"]*"[^>]*port="[0-9]*" probe="[a-z0-9]*"' \
+		"$TOP/examples/aluminati.xml" |
+		sed 's/.*id="\([^"]*\)".*port="\([0-9]*\)" probe="\([a-z0-9]*\)"/\1 \2 \3/' \
+			>"$H_TMP/servers"
+	while read -r _al_id _al_port _al_probe; do
+		_al_new=$(h_free_port tcp)
+		echo "s/port=\"$_al_port\"/port=\"$_al_new\"/" >>"$H_TMP/ports.sed"
+		echo "$_al_id=$_al_probe:$_al_new" >>"$AG_SPEC"
+	done <"$H_TMP/servers"
+	echo 's/<defaults [^>]*>/<defaults interval="1" timeout="0.5" rise="1" fall="2"\/>/' \
+		>>"$H_TMP/ports.sed"
+	sed -f "$H_TMP/ports.sed" "$TOP/examples/aluminati.xml" >"$AG_CONFIG"
+	"$AG_BIN" -n -c "$AG_CONFIG" >/dev/null || h_fail "$AG_CONFIG is not valid"
+}
+
+ag_start_fakesvc() {
+	h_start_fakesvc -f "$AG_SPEC"
+}
+
+ag__ready() {
+	h_snmpget -Oqv "$AG_MIB.1.1.1.0" | grep -q greendot-agent
+}
+
+ag_start() {
+	h_bg agent "$AG_BIN" -f -c "$AG_CONFIG" -x "unix:$H_AGENTX" \
+		-i "$AG_PING" -Lf "$H_TMP/agent.log" "$@"
+	AG_PID=$H_BG_PID
+	h_wait_until -p "$AG_PID" 10 "the agent serving through snmpd" ag__ready
+	h_log "greendot-agent pid $AG_PID"
+}
+
+ag_stop() {
+	kill -TERM "$AG_PID" || h_fail "agent already gone"
+	h_wait_until 10 "the agent's exit" ag__gone
+	h__unregister "$AG_PID"
+}
+
+ag__gone() {
+	! h_alive "$AG_PID"
+}
+
+# ag_index server|group|area|service ID
+ag_index() {
+	case $1 in
+	area) _ai_t=2 ;;
+	group) _ai_t=3 ;;
+	server) _ai_t=4 ;;
+	service) _ai_t=5 ;;
+	esac
+	h_snmpwalk -On "$AG_MIB.1.$_ai_t.1.2" |
+		sed -n "s/^$AG_MIB.1.$_ai_t.1.2.\([0-9]*\) = STRING: \"*$2\"*\$/\1/p"
+}
+
+# ag_value OBJECT INDEX: e.g. ag_value gdServerOperStatus 3 -> up
+ag_value() {
+	h_snmpget -OqvU "GREENDOT-MIB::$1.$2"
+}
+
+AG_TAB=$(printf '\t')
+
+# A notification line holding NAME as a string value (quoted or not:
+# snmptrapd prints a GdId, DISPLAY-HINT "64a", without quotes).
+ag__trap_line() {	# NOTIF NAME
+	grep -F "OID: $(ag_notif_oid "$1")$AG_TAB" "$H_TRAP_LOG" 2>/dev/null |
+		grep -E "STRING: \"?$2\"?($AG_TAB|\$)"
+}
+
+ag_trap_count() {
+	ag__trap_line "$1" "$2" | wc -l
+}
+
+ag_wait_trap() {
+	h_wait_until "$1" "$2 for $3 in $H_TRAP_LOG" ag__trap_line "$2" "$3"
+}
