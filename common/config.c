@@ -627,18 +627,17 @@ static int build(struct loader *ld, xmlNodePtr root)
 	return cfg->title ? 0 : -1;
 }
 
-int gd_config_load(const char *path, const char *schema,
-		   struct gd_config **out, struct gd_errlist *errs)
+/* The passes on a parsed document (doc NULL: reading failed, errs says
+ * why); frees doc.  Shared by the file and the memory entry points. */
+static int load_doc(xmlDocPtr doc, const char *path, const char *schema,
+		    struct gd_config **out, struct gd_errlist *errs,
+		    size_t before)
 {
 	struct loader ld = { .file = path, .errs = errs };
 	char rng[4096];
-	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
-	size_t before = errs->n;
 	int rc = -1;
 
-	*out = NULL;
-	doc = gd_xml_read(path, GD_CONFIG_MAX_BYTES, errs);
 	if (doc == NULL)
 		goto out;
 	root = xmlDocGetRootElement(doc);
@@ -670,6 +669,32 @@ out:
 	gd_config_free(ld.cfg);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+int gd_config_load(const char *path, const char *schema,
+		   struct gd_config **out, struct gd_errlist *errs)
+{
+	size_t before = errs->n;
+
+	*out = NULL;
+	return load_doc(gd_xml_read(path, GD_CONFIG_MAX_BYTES, errs), path,
+			schema, out, errs, before);
+}
+
+int gd_config_load_memory(const char *buf, size_t len, const char *name,
+			  const char *schema, struct gd_config **out,
+			  struct gd_errlist *errs)
+{
+	size_t before = errs->n;
+	xmlDocPtr doc = NULL;
+
+	*out = NULL;
+	if (len > GD_CONFIG_MAX_BYTES)
+		gd_errlist_add(errs, name, 0, "file larger than %u bytes",
+			       GD_CONFIG_MAX_BYTES);
+	else
+		doc = gd_xml_read_memory(buf, len, name, errs);
+	return load_doc(doc, name, schema, out, errs, before);
 }
 
 void gd_config_free(struct gd_config *cfg)

@@ -105,6 +105,11 @@ struct gd_config {
  */
 int gd_config_load(const char *path, const char *schema,
 		   struct gd_config **out, struct gd_errlist *errs);
+/* The same on len bytes in memory, named name in errors (for tests and
+ * fuzz harnesses). */
+int gd_config_load_memory(const char *buf, size_t len, const char *name,
+			  const char *schema, struct gd_config **out,
+			  struct gd_errlist *errs);
 void gd_config_free(struct gd_config *cfg);
 
 /* Index of the object with that id, or -1 (binary search on a sorted index

@@ -756,24 +756,22 @@ static void drop_vague(struct gd_errlist *errs)
 	gd_errlist_sort(errs);
 }
 
-int gd_state_read(const char *path, const char *schema, struct gd_state **out,
-		  struct gd_errlist *errs)
+/* Validates and reads doc (NULL: reading failed, errs says why, errno
+ * why too); frees doc.  Shared by the file and the memory entry points. */
+static int read_doc(xmlDocPtr doc, const char *path, const char *schema,
+		    struct gd_state **out, struct gd_errlist *errs,
+		    size_t nerr)
 {
 	struct reader r = { path, errs };
 	struct gd_state *st = NULL;
-	size_t nerr = errs->n;
 	char buf[4096];
-	xmlDocPtr doc;
-	int saved = EINVAL;
+	int saved = doc == NULL ? errno : EINVAL;
 
+	if (doc == NULL)
+		goto out;
 	if (schema == NULL &&
 	    (schema = gd_schema_path("state.rng", buf, sizeof buf)) == NULL) {
 		gd_errlist_add(errs, path, 0, "schema path too long");
-		goto out;
-	}
-	doc = gd_xml_read(path, GD_STATE_MAX_BYTES, errs);
-	if (doc == NULL) {
-		saved = errno;
 		goto out;
 	}
 	/* on when invalid: the reader names the attribute and its value */
@@ -782,6 +780,7 @@ int gd_state_read(const char *path, const char *schema, struct gd_state **out,
 	if (st != NULL)
 		read_root(&r, xmlDocGetRootElement(doc), st);
 	xmlFreeDoc(doc);
+	doc = NULL;
 	if (st != NULL && errs->n == nerr) {
 		*out = st;
 		return 0;
@@ -790,9 +789,36 @@ int gd_state_read(const char *path, const char *schema, struct gd_state **out,
 		gd_errlist_add(errs, path, 0, "out of memory");
 	drop_vague(errs);
 out:
+	xmlFreeDoc(doc);
 	gd_state_free(st);	/* nothing half-loaded */
 	errno = saved;
 	return -1;
+}
+
+int gd_state_read(const char *path, const char *schema, struct gd_state **out,
+		  struct gd_errlist *errs)
+{
+	size_t nerr = errs->n;
+
+	return read_doc(gd_xml_read(path, GD_STATE_MAX_BYTES, errs), path,
+			schema, out, errs, nerr);
+}
+
+int gd_state_read_memory(const char *buf, size_t len, const char *name,
+			 const char *schema, struct gd_state **out,
+			 struct gd_errlist *errs)
+{
+	size_t nerr = errs->n;
+	xmlDocPtr doc = NULL;
+
+	if (len > GD_STATE_MAX_BYTES) {
+		gd_errlist_add(errs, name, 0, "file larger than %u bytes",
+			       GD_STATE_MAX_BYTES);
+		errno = EFBIG;
+	} else {
+		doc = gd_xml_read_memory(buf, len, name, errs);
+	}
+	return read_doc(doc, name, schema, out, errs, nerr);
 }
 
 /* ---- freeing ---- */

@@ -89,6 +89,12 @@ int gd_state_write(const char *path, const struct gd_state *st);
 int gd_state_read(const char *path, const char *schema, struct gd_state **out,
 		  struct gd_errlist *errs);
 
+/* The same on len bytes in memory, named name in errors (for tests and
+ * fuzz harnesses). */
+int gd_state_read_memory(const char *buf, size_t len, const char *name,
+			 const char *schema, struct gd_state **out,
+			 struct gd_errlist *errs);
+
 void gd_state_free(struct gd_state *st);
 /* Frees what an agent owns (not the agent struct itself). */
 void gd_state_agent_clear(struct gd_state_agent *a);

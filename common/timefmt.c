@@ -12,24 +12,23 @@
 size_t gd_time_iso8601(char *buf, size_t len, time_t t, bool utc)
 {
 	struct tm tm;
-	char zone[24];
-	size_t n;
+	char zone[24] = "Z";
 	long off;
+	int n;
 
-	if (utc) {
-		gmtime_r(&t, &tm);
-		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		return n;
-	}
-	localtime_r(&t, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	off = tm.tm_gmtoff / 60;
-	snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+',
-		 labs(off) / 60, labs(off) % 60);
-	if (n == 0 || n + strlen(zone) >= len)
+	if ((utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL)
 		return 0;
-	memcpy(buf + n, zone, strlen(zone) + 1);
-	return n + strlen(zone);
+	if (!utc) {
+		off = tm.tm_gmtoff / 60;
+		snprintf(zone, sizeof zone, "%c%02ld:%02ld",
+			 off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	}
+	/* not strftime's %Y: it writes the year 210 as "210", which no
+	 * reader of ISO 8601 (ours included) takes */
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%s",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, zone);
+	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
 /* n digits at *s into *v; advances *s. */
@@ -74,13 +73,21 @@ static int parse_offset(const char **s, long *off)
 	return 0;
 }
 
+/* Days of month mo (1..12) in year y, proleptic Gregorian. */
+static int days_in_month(int y, int mo)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mo == 2 && leap ? 29 : mdays[mo - 1];
+}
+
 int gd_time_parse_iso8601(const char *s, time_t *out)
 {
 	struct tm tm;
 	int y, mo, d, h, mi, sec = 0;
 	long off;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
 
 	memset(&tm, 0, sizeof tm);
 	if (digits(&s, 4, &y) < 0 || expect(&s, '-') < 0 ||
@@ -96,8 +103,10 @@ int gd_time_parse_iso8601(const char *s, time_t *out)
 			;
 	if (parse_offset(&s, &off) < 0 || *s != '\0')
 		goto bad;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || sec > 60)
+	/* the day checked here, not after timegm: a leap second
+	 * (23:59:60, sec 60) rightly moves into the next day */
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 60)
 		goto bad;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -106,9 +115,6 @@ int gd_time_parse_iso8601(const char *s, time_t *out)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	*out = timegm(&tm) - off;
-	/* timegm normalises 31 Feb into March: refuse what moved */
-	if (tm.tm_mday != d)
-		goto bad;
 	return 0;
 bad:
 	errno = EINVAL;
@@ -179,7 +185,9 @@ int gd_time_from_dateandtime(const unsigned char *in, size_t len, time_t *out)
 		*out = 0;
 		return 0;
 	}
-	if (in[2] < 1 || in[2] > 12 || in[3] < 1 || in[3] > 31 || in[4] > 23 ||
+	/* no 31 February: timegm would make it 3 March */
+	if (in[2] < 1 || in[2] > 12 || in[3] < 1 ||
+	    in[3] > days_in_month(tm.tm_year + 1900, in[2]) || in[4] > 23 ||
 	    in[5] > 59 || in[6] > 60)
 		return -1;
 	if (len == 11) {

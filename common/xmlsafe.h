@@ -55,7 +55,10 @@ int gd_xml_validate(xmlDocPtr doc, const char *rng_path, const char *file,
 /*
  * GD_SCHEMA_DIR "/" name into buf: where the shipped schemas live (the
  * source tree's common/ for a build, $(PREFIX)/share/greendot once
- * installed; common/common.mk sets it).  buf, or NULL if it does not fit.
+ * installed; common/common.mk sets it).  The environment variable
+ * GREENDOT_SCHEMA_DIR, when set and not empty, names another folder
+ * first: for a staged install (DESTDIR) and its test, or a relocated
+ * tree.  buf, or NULL if it does not fit.
  */
 const char *gd_schema_path(const char *name, char *buf, size_t len);
 
