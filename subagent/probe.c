@@ -14,6 +14,8 @@
  *
  * Sockets are registered edge-triggered for both directions once, so a
  * check costs one epoll_ctl() to add and one to delete, never a modify.
+ * A timeout looks at its socket once more before it fails the check: on
+ * a busy loop the answer may be there, not yet dispatched.
  *
  * New sockets are only opened from timer callbacks (ticks, the queue's
  * drain), never while the loop dispatches a batch of descriptor events:
@@ -22,8 +24,8 @@
  */
 #include "probe.h"
 
-#include <errno.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>

@@ -110,13 +110,20 @@ static size_t add(struct world *w, const char *prefix, enum gd_probe probe,
 		.max_age = 60, .admin = GD_ADMIN_ACTIVE,
 		.check = { interval, timeout, 1, 1 },
 	};
-	w->by_id[i] = (struct gd_idref){ w->ids[i], i };
-	qsort(w->by_id, w->cfg.nservers, sizeof *w->by_id, by_id);
 	return i;
+}
+
+/* The sorted id index of a loaded config (gd_config_find_server). */
+static void index_ids(struct world *w)
+{
+	for (size_t i = 0; i < w->cfg.nservers; i++)
+		w->by_id[i] = (struct gd_idref){ w->ids[i], i };
+	qsort(w->by_id, w->cfg.nservers, sizeof *w->by_id, by_id);
 }
 
 static void start(struct world *w)
 {
+	index_ids(w);
 	assert_int_equal(gd_prober_set_config(w->p, &w->cfg), 0);
 }
 
@@ -417,6 +424,34 @@ static void test_silent(void **state)
 	world_free(w);
 }
 
+/* More answers ready at once than the loop takes in one batch (256):
+ * the timeouts that fire after the batch look at their socket first and
+ * find it connected, not timed out. */
+static void test_timeout_looks_first(void **state)
+{
+	struct world *w = world_new();
+	unsigned port, ok = 0;
+	int fd = listener(&port);
+	struct gd_prober_stats st;
+
+	(void)state;
+	assert_int_equal(listen(fd, 512), 0);
+	for (size_t i = 0; i < 300; i++)
+		add(w, "b", GD_PROBE_TCP, port, 0.2, 0.05);
+	start(w);
+	usleep(200000);			/* every tick is due ... */
+	assert_int_equal(ev_loop_once(w->loop, 0), 0);
+	gd_prober_stats(w->p, &st);
+	assert_int_equal(st.in_flight, 300);	/* ... and started at once */
+	usleep(100000);			/* all connected, all timeouts due */
+	assert_int_equal(ev_loop_once(w->loop, 0), 0);
+	for (size_t i = 0; i < 300; i++)
+		ok += w->got[i].n == 1 && w->got[i].last.ok;
+	assert_int_equal(ok, 300);
+	close(fd);
+	world_free(w);
+}
+
 /* 1000 servers every 10 s: the first checks spread over the interval. */
 static void test_schedule_spread(void **state)
 {
@@ -464,11 +499,13 @@ static void test_no_drift(void **state)
 				 first + (k + 1) * 100 * EV_NS_PER_MS);
 		assert_true(g->at[k] >= first + k * 100 * EV_NS_PER_MS);
 		assert_true(g->at[k] < first + k * 100 * EV_NS_PER_MS +
-			    20 * EV_NS_PER_MS);
+			    50 * EV_NS_PER_MS);
 	}
 	world_free(w);
 }
 
+/* The next result of i is ok, or fails with an error that starts with
+ * err. */
 static void heartbeat_step(struct world *w, size_t i, bool ok,
 			   const char *err)
 {
@@ -477,7 +514,8 @@ static void heartbeat_step(struct world *w, size_t i, bool ok,
 	run_until(w, i, n + 1, 1000);
 	assert_int_equal(w->got[i].last.ok, ok);
 	if (err != NULL)
-		assert_string_equal(w->got[i].last.error, err);
+		assert_int_equal(strncmp(w->got[i].last.error, err,
+					 strlen(err)), 0);
 }
 
 static void test_heartbeat(void **state)
@@ -496,7 +534,9 @@ static void test_heartbeat(void **state)
 	heartbeat_step(w, i, true, NULL);
 	assert_true(gd_prober_heartbeat_age(w->p, i, now + 7) == 7);
 	gd_prober_heartbeat(w->p, i, 0, now - 100);
-	heartbeat_step(w, i, false, "last heartbeat 100 s ago, max-age 60 s");
+	/* 100 s, or 101 when a second began since now */
+	heartbeat_step(w, i, false, "last heartbeat 10");
+	assert_non_null(strstr(w->got[i].last.error, " s ago, max-age 60 s"));
 	gd_prober_heartbeat(w->p, i, 3, now);
 	heartbeat_step(w, i, false,
 		       "last heartbeat reported failure (status 3)");
@@ -532,6 +572,7 @@ static void test_reload(void **state)
 	w2->srv[0].probe = GD_PROBE_HEARTBEAT;
 	w2->srv[0].port = 0;
 	add(w2, "silent", GD_PROBE_SMTP, port, 0.1, 0.09);
+	index_ids(w2);
 	memset(w->got, 0, sizeof w->got);
 	/* the old config may be gone already: poison it */
 	memset(w->srv, 0xa5, sizeof w->srv);
@@ -655,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_http_request_headers),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_silent),
+		cmocka_unit_test(test_timeout_looks_first),
 		cmocka_unit_test(test_schedule_spread),
 		cmocka_unit_test(test_no_drift),
 		cmocka_unit_test(test_heartbeat),
