@@ -41,6 +41,8 @@ struct ev_loop {
 
 	ev_prepare_cb prepare;
 	void *prepare_arg;
+
+	bool in_timers;		/* run_timers() is calling back */
 };
 
 uint64_t ev_monotonic_ns(void)
@@ -150,6 +152,12 @@ void ev_io_del(struct ev_loop *loop, int fd)
 	loop->ios[fd].used = false;
 }
 
+void ev_io_forget(struct ev_loop *loop, int fd)
+{
+	if (ev_io_watched(loop, fd))
+		loop->ios[fd].used = false;
+}
+
 bool ev_io_watched(const struct ev_loop *loop, int fd)
 {
 	return fd >= 0 && (size_t)fd < loop->nios && loop->ios[fd].used;
@@ -219,6 +227,10 @@ void ev_timer_start(struct ev_loop *loop, struct ev_timer *t, uint64_t when)
 		loop->heap = p;
 		loop->heap_cap = cap;
 	}
+	/* armed from a timer callback for "now" or earlier: the next pass,
+	 * so a callback that re-arms itself cannot starve the descriptors */
+	if (loop->in_timers && when <= loop->now)
+		when = loop->now + 1;
 	t->when = when;
 	loop->heap[loop->nheap] = t;
 	loop->nheap++;
@@ -249,16 +261,14 @@ size_t ev_timer_count(const struct ev_loop *loop)
 
 static void run_timers(struct ev_loop *loop)
 {
-	/* timers armed by a callback for "now" run in the next iteration,
-	 * so a callback that re-arms itself cannot starve the descriptors */
-	uint64_t now = loop->now;
-
-	while (loop->nheap > 0 && loop->heap[0]->when <= now) {
+	loop->in_timers = true;
+	while (loop->nheap > 0 && loop->heap[0]->when <= loop->now) {
 		struct ev_timer *t = loop->heap[0];
 
 		ev_timer_stop(loop, t);
 		t->cb(loop, t->arg);
 	}
+	loop->in_timers = false;
 }
 
 /* --- signals ---------------------------------------------------------- */

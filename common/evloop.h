@@ -52,6 +52,11 @@ int ev_io_add(struct ev_loop *loop, int fd, uint32_t events, ev_io_cb cb,
 	      void *arg);
 int ev_io_mod(struct ev_loop *loop, int fd, uint32_t events);
 void ev_io_del(struct ev_loop *loop, int fd);
+/* For a descriptor about to be closed: frees its slot without the
+ * epoll_ctl(DEL) call, since closing the last reference removes it from
+ * the epoll set anyway (a probe saves a system call per check).  Only
+ * for descriptors never dup()ed or shared with a child. */
+void ev_io_forget(struct ev_loop *loop, int fd);
 bool ev_io_watched(const struct ev_loop *loop, int fd);
 
 void ev_timer_init(struct ev_timer *t, ev_timer_cb cb, void *arg);

@@ -201,6 +201,10 @@ void gd_log(int prio, const char *fmt, ...)
 
 bool gd_ratelimit(struct gd_ratelimit *rl, time_t now, unsigned *suppressed)
 {
+	unsigned dummy;
+
+	if (suppressed == NULL)
+		suppressed = &dummy;
 	*suppressed = 0;
 	if (now >= rl->window + (time_t)rl->interval) {
 		*suppressed = rl->suppressed;

@@ -42,7 +42,8 @@ void gd_vlog(int prio, const char *fmt, va_list ap)
  * Rate limiting for repeated failures of one peer: at most `burst`
  * messages per `interval` seconds; gd_ratelimit() answers whether this
  * one may be logged and, when a new window opens, how many were
- * suppressed in the last one (so the caller can say so).
+ * suppressed in the last one (so the caller can say so; NULL when it
+ * does not care).
  */
 struct gd_ratelimit {
 	time_t window;

@@ -57,6 +57,33 @@ static void test_timer_order(void **state)
 	ev_loop_free(loop);
 }
 
+static unsigned rearmed;
+
+static void on_rearm(struct ev_loop *loop, void *arg)
+{
+	rearmed++;
+	ev_timer_start(loop, arg, ev_now(loop));
+}
+
+/* A callback that re-arms itself for "now" runs once per pass, not in a
+ * loop that would starve every descriptor. */
+static void test_rearm_now_waits_a_pass(void **state)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct ev_timer t;
+
+	(void)state;
+	ev_timer_init(&t, on_rearm, &t);
+	ev_timer_start(loop, &t, ev_monotonic_ns());
+	rearmed = 0;
+	assert_int_equal(ev_loop_once(loop, 100), 0);
+	assert_int_equal(rearmed, 1);
+	assert_int_equal(ev_loop_once(loop, 100), 0);
+	assert_int_equal(rearmed, 2);
+	ev_timer_stop(loop, &t);
+	ev_loop_free(loop);
+}
+
 static void on_readable(struct ev_loop *loop, int fd, uint32_t ev, void *arg)
 {
 	char c;
@@ -81,6 +108,9 @@ static void test_io(void **state)
 	assert_int_equal(ev_loop_run(loop), 0);
 	assert_int_equal(got, 'x');
 	ev_io_del(loop, p[0]);
+	assert_false(ev_io_watched(loop, p[0]));
+	assert_int_equal(ev_io_add(loop, p[0], EPOLLIN, on_readable, &got), 0);
+	ev_io_forget(loop, p[0]);
 	assert_false(ev_io_watched(loop, p[0]));
 	close(p[0]);
 	close(p[1]);
@@ -134,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timer_order),
+		cmocka_unit_test(test_rearm_now_waits_a_pass),
 		cmocka_unit_test(test_io),
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_prepare_bounds_wait),
