@@ -578,6 +578,10 @@ static int setup_extras(struct mon *m)
 {
 	const struct mon_opts *o = m->o;
 
+	/* the renderer reads the RRDs: it must ask the same rrdcached to
+	 * flush them first, and librrd learns of it from the environment */
+	if (o->render_to != NULL && o->rrdcached != NULL)
+		setenv("RRDCACHED_ADDRESS", o->rrdcached, 1);
 	if (o->render_to != NULL &&
 	    (m->render = rchild_new(m->loop, o->data, o->render_to, o->news,
 				    render_idle, m)) == NULL)
