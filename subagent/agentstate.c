@@ -297,15 +297,6 @@ static const char *const kind_names[MODEL_KINDS] = {
 	[MODEL_SERVER] = "server", [MODEL_SERVICE] = "service",
 };
 
-static uint32_t rec_index(enum model_kind k, const struct model_saved_rec *r)
-{
-	if (k == MODEL_AREA)
-		return r->u.index;
-	if (k == MODEL_SERVER)
-		return r->u.srv.index;
-	return r->u.status.index;
-}
-
 static int u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -323,7 +314,7 @@ static void check_unique(struct reader *r, enum model_kind k)
 	bool dup = idx == NULL;
 
 	for (size_t i = 0; !dup && i < sv->n[k]; i++) {
-		idx[i] = rec_index(k, &sv->v[k][i]);
+		idx[i] = model_saved_index(k, &sv->v[k][i]);
 		dup = i > 0 && strcmp(sv->v[k][i - 1].id, sv->v[k][i].id) == 0;
 	}
 	if (!dup && sv->n[k] > 1)

@@ -294,7 +294,7 @@ void model_free(struct model *m)
 	free(m);
 }
 
-static uint32_t rec_index(enum model_kind k, const struct model_saved_rec *r)
+uint32_t model_saved_index(enum model_kind k, const struct model_saved_rec *r)
 {
 	if (k == MODEL_AREA)
 		return r->u.index;
@@ -310,7 +310,7 @@ static void reserve_saved(struct model *m, const struct model_saved *sv)
 		if (sv->next[k] > m->next[k])
 			m->next[k] = sv->next[k];
 		for (size_t i = 0; i < sv->n[k]; i++) {
-			uint32_t x = rec_index((enum model_kind)k, &sv->v[k][i]);
+			uint32_t x = model_saved_index((enum model_kind)k, &sv->v[k][i]);
 
 			if (x >= m->next[k] && x < UINT32_MAX)
 				m->next[k] = x + 1;

@@ -113,6 +113,9 @@ struct model_saved_rec {
 	} u;
 };
 
+/* The table index a saved record of kind k carries. */
+uint32_t model_saved_index(enum model_kind k, const struct model_saved_rec *r);
+
 /* A state file's content, sorted by id per kind (model_saved_sort). */
 struct model_saved {
 	uint32_t next[MODEL_KINDS];	/* next free index per kind */
