@@ -205,6 +205,12 @@ static void banner(xmlNodePtr main, const struct model *m)
 	services_showing(b, m, SHOW_UNKNOWN);
 	active_items(b, m);
 	freshness(b, m);
+	if (m->simulated_text != NULL) {
+		xmlNodePtr p = ht_el_text(b, "p", "note simulated",
+					  m->simulated_text);
+
+		ht_attr(p, "id", "simulated");
+	}
 }
 
 /* --- footer ------------------------------------------------------------ */

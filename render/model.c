@@ -569,5 +569,6 @@ void model_free(struct model *m)
 	news_free(&m->news);
 	gd_state_free(m->state);
 	free(m->title);
+	free(m->simulated_text);
 	memset(m, 0, sizeof *m);
 }

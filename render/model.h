@@ -93,6 +93,9 @@ struct model {
 	struct news news;		/* file and automatic, newest first */
 	enum model_show overall;
 	unsigned server_graphs;		/* bit p: server graphs of period p */
+	time_t simulated_until;		/* DATA/SIMULATED: history before this
+					   was made up for a demo; 0: none */
+	char *simulated_text;		/* what to say about it (owned) */
 	struct model_index *index;	/* private: ids to indexes */
 };
 

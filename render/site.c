@@ -85,6 +85,43 @@ static int read_state(const char *datadir, struct gd_state **st)
 	return rc;
 }
 
+/* One "key=value" line of SIMULATED into m. */
+static void simulated_line(struct model *m, const char *line)
+{
+	char *end;
+
+	if (strncmp(line, "until=", 6) == 0) {
+		long long t = strtoll(line + 6, &end, 10);
+
+		if (end != line + 6 && *end == '\0' && t > 0)
+			m->simulated_until = (time_t)t;
+	} else if (strncmp(line, "text=", 5) == 0 && line[5] != '\0') {
+		free(m->simulated_text);
+		m->simulated_text = strdup(line + 5);
+	}
+}
+
+/* DATA/SIMULATED, when a demo made up history: a page must never pass
+ * invented figures off as measured ones. */
+static void read_simulated(const char *datadir, struct model *m)
+{
+	char path[4096], line[1024];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", datadir, SITE_SIMULATED_FILE);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		simulated_line(m, line);
+	}
+	fclose(f);
+	if (m->simulated_text == NULL)
+		m->simulated_text = strdup("Part of the history shown is "
+					   "simulated.");
+}
+
 /* State, news, journal and availability into m. */
 static int load(const struct site_opts *o, struct model *m)
 {
@@ -106,6 +143,7 @@ static int load(const struct site_opts *o, struct model *m)
 		return -1;
 	}
 	m->news = news;
+	read_simulated(o->datadir, m);
 	snprintf(path, sizeof path, "%s/%s", o->datadir, SITE_JOURNAL_FILE);
 	/* a journal that cannot be read costs the automatic incidents only */
 	inc_from_journal(path, m);

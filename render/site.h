@@ -25,6 +25,9 @@
 
 #define SITE_STATE_FILE "state.xml"
 #define SITE_JOURNAL_FILE "journal"
+/* Written by a demo that backfilled made-up history: "until=EPOCH" and
+ * "text=WHAT TO SAY" lines; the page and status.json say so. */
+#define SITE_SIMULATED_FILE "SIMULATED"
 #define SITE_LOCK_FILE ".greendot-render.lock"
 #define SITE_SERVER_GRAPHS_MAX 500
 

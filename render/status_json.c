@@ -185,6 +185,11 @@ static void head(struct json *j, const struct model *m)
 	json_kv_string(j, "timezone", m->zone);
 	json_kv_int(j, "agents", (long long)m->nagents);
 	json_kv_int(j, "agents_unreachable", (long long)m->agents_unreachable);
+	if (m->simulated_text != NULL) {
+		json_kv_string(j, "simulated", m->simulated_text);
+		if (m->simulated_until > 0)
+			json_kv_time(j, "simulated_until", m->simulated_until);
+	}
 }
 
 int status_json(const struct model *m, char **out, size_t *len)

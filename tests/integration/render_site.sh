@@ -136,12 +136,28 @@ h_assert_eq "$n" "$FIRST_DRAWN" "PNG files"
 h_assert_contains "$(cat "$OUT/index.html")" \
 	"All times are shown in Europe/London." "zone in the footer"
 
+h_assert_eq "$(jq -r 'has("simulated")' "$OUT/status.json")" false \
+	"no simulated note without DATA/SIMULATED"
+
 # --- 2. nothing changed --------------------------------------------------------
 render "$OUT" examples/news.xml || h_fail "second run"
 SECOND_MS=$(render_ms)
 h_assert_eq "$(drawn)" 0 "graphs drawn with nothing changed"
 h_log "nothing changed: $SECOND_MS ms, 0 graphs drawn"
 echo "render time, example site ($FIRST_DRAWN graphs): first run $FIRST_MS ms, nothing changed $SECOND_MS ms"
+
+# --- 2b. a demo's made-up history is said to be so ---------------------------------
+printf 'until=%s\ntext=History before <then> is simulated & made up.\n' "$NOW" \
+	>"$DATA/SIMULATED"
+render "$OUT" examples/news.xml || h_fail "run with SIMULATED"
+h_assert_contains "$(cat "$OUT/index.html")" \
+	'id="simulated">History before &lt;then&gt; is simulated &amp; made up.' \
+	"the note on the page, escaped"
+h_assert_eq "$(jq -r '.simulated' "$OUT/status.json")" \
+	"History before <then> is simulated & made up." "status.json simulated"
+h_assert_eq "$(jq -r '.simulated_until' "$OUT/status.json")" \
+	"$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)" "status.json simulated_until"
+rm "$DATA/SIMULATED"
 
 # --- 3. rrdcached holds a new sample ------------------------------------------------
 WEB=$H_RRD_DIR/service/web-access.rrd
