@@ -218,6 +218,8 @@ static int run(struct driver *d, const struct opts *o)
 	ev_timer_start(d->loop, &deadline, t0 + (uint64_t)(limit * 1e9));
 	if (ev_loop_run(d->loop) < 0)
 		perror("probe-driver: epoll");
+	/* deadline lives on this stack; the loop outlives it */
+	ev_timer_stop(d->loop, &deadline);
 	summary(d, t0, cpu0, user0, sys0);
 	return d->finished || o->cycles > 0 ? 0 : 1;
 }

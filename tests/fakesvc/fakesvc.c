@@ -13,15 +13,20 @@
  *
  * SPEC is NAME=PROTO:PORT[:STATUS]; PORT 0 lets the kernel choose (see
  * "status"; fine for hundreds, but the kernel's search slows as ports
- * fill: 10,000 take 4.6 s against 0.08 s with given ports); STATUS is the HTTP status code (default 200).  SPECFILE holds
- * one SPEC a line, '#' starts a comment.  CONTROL is a UNIX socket path or
- * a port on 127.0.0.1.  Once every server listens the pidfile is written
- * (temporary name, then rename) and "ready N" goes to stdout.
+ * fill: 10,000 take 4.6 s against 0.08 s with given ports); STATUS is the
+ * HTTP status code (default 200).  SPECFILE holds one SPEC a line, '#'
+ * starts a comment.  Every server listens on ADDR (default 127.0.0.1; the
+ * test harness gives each test an address of its own, 127.A.B.1, that no
+ * other process binds).  CONTROL is a UNIX socket path or a port on
+ * 127.0.0.1.  Once every server listens the pidfile is written (temporary
+ * name, then rename) and "ready N" goes to stdout.
  *
  * Control commands, one a line; each answer ends with "ok" or "error: ...".
  * NAME may be a glob (fnmatch) and several may be given:
- *   stop NAME...       close the listening socket: connections are refused
- *   start NAME...      listen again on the same port
+ *   stop NAME...       stop listening: connections are refused, but the
+ *                      port stays bound, so no other process can bind it
+ *                      meanwhile (EADDRINUSE; see server_stop)
+ *   start NAME...      listen again on the same socket
  *   hang NAME...       accept, then send nothing
  *   wrong NAME...      answer with a failure (554, -ERR, * BYE, HTTP 503,
  *                      MySQL error packet; tcp: reset at once)
@@ -94,10 +99,12 @@ struct handle {
 	int fd;
 	bool dead;		/* closed; freed after the current batch */
 	struct handle *next_dead;
+	struct handle *prev_live, *next_live;	/* allocated ones, for exit */
 };
 
 struct server {
-	struct handle h;	/* fd -1 while stopped */
+	struct handle h;	/* the listening socket; fd -1 while stopped */
+	int hold_fd;		/* while stopped: bound, not listening; or -1 */
 	char *name;
 	char *origin;		/* "file:line" or "argument N", for errors */
 	enum proto proto;
@@ -153,6 +160,8 @@ static struct {
 	struct handle ctl_listener;
 	struct handle sig;
 	struct handle *dead;
+	struct handle *live;	/* every allocated connection and control
+				   client, freed at exit */
 	const char *ctl_path;		/* UNIX control socket to unlink */
 	const char *pidfile;
 	int reserve_fd;			/* given up to shed a connection at EMFILE */
@@ -222,6 +231,26 @@ static int epoll_set(struct handle *h, uint32_t events, int op)
 	struct epoll_event ev = { .events = events, .data.ptr = h };
 
 	return epoll_ctl(G.ep, op, h->fd, &ev);
+}
+
+/* Records an allocated handle, so that exit frees what is still open. */
+static void handle_live(struct handle *h)
+{
+	h->prev_live = NULL;
+	h->next_live = G.live;
+	if (G.live != NULL)
+		G.live->prev_live = h;
+	G.live = h;
+}
+
+static void handle_unlive(struct handle *h)
+{
+	if (h->prev_live != NULL)
+		h->prev_live->next_live = h->next_live;
+	else
+		G.live = h->next_live;
+	if (h->next_live != NULL)
+		h->next_live->prev_live = h->prev_live;
 }
 
 static void handle_bury(struct handle *h)
@@ -748,6 +777,7 @@ static void conn_open(struct server *s, int fd)
 		free(c);
 		return;
 	}
+	handle_live(&c->h);
 	conn_begin(c);
 }
 
@@ -898,17 +928,23 @@ static int bound_port(int fd)
 	return ntohs(((struct sockaddr_in *)&a)->sin_port);
 }
 
-/* A listening socket on addr:port, or -1 with errno set. */
-static int tcp_listen(const struct sockaddr_storage *a, socklen_t len)
+static void set_reuseaddr(int fd, int on)
 {
-	int one = 1, fd, err;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+}
+
+/* A TCP socket bound to addr:port, not listening, or -1 with errno set.
+ * SO_REUSEADDR: the port may still have connections of an earlier
+ * listener (open or in TIME-WAIT), which must not stop a restart. */
+static int tcp_bind(const struct sockaddr_storage *a, socklen_t len)
+{
+	int fd, err;
 
 	fd = socket(a->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (const struct sockaddr *)a, len) == 0 &&
-	    listen(fd, 511) == 0)
+	set_reuseaddr(fd, 1);
+	if (bind(fd, (const struct sockaddr *)a, len) == 0)
 		return fd;
 	err = errno;
 	close(fd);
@@ -916,15 +952,40 @@ static int tcp_listen(const struct sockaddr_storage *a, socklen_t len)
 	return -1;
 }
 
+/* A listening socket on addr:port, or -1 with errno set. */
+static int tcp_listen(const struct sockaddr_storage *a, socklen_t len)
+{
+	int fd = tcp_bind(a, len), err;
+
+	if (fd < 0 || listen(fd, 511) == 0)
+		return fd;
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/* Listen on the socket "stop" left bound, else on a new one.  On failure
+ * a held socket stays held. */
 static int server_listen(struct server *s)
 {
 	struct sockaddr_storage a;
-	int fd, err;
+	int fd = s->hold_fd, err;
 
-	addr_with_port(&a, s->port);
-	fd = tcp_listen(&a, G.addrlen);
-	if (fd < 0)
-		return -1;
+	if (fd >= 0) {
+		/* cleared while held (see server_stop); without it listen()
+		 * fails with EADDRINUSE while the old listener's connections
+		 * are about, and the connections it accepts inherit it */
+		set_reuseaddr(fd, 1);
+		if (listen(fd, 511) < 0)
+			return -1;
+		s->hold_fd = -1;
+	} else {
+		addr_with_port(&a, s->port);
+		fd = tcp_listen(&a, G.addrlen);
+		if (fd < 0)
+			return -1;
+	}
 	s->h.fd = fd;
 	if (s->port == 0)
 		s->port = bound_port(fd);
@@ -937,12 +998,46 @@ static int server_listen(struct server *s)
 	return -1;
 }
 
-static void server_stop(struct server *s)
+/*
+ * A stopped server refuses connections yet keeps its port, so that no
+ * other process (another test binding thousands of ports) takes it and
+ * answers in its place.  A socket cannot stop listening, so the listener
+ * is closed (connections still queued are reset) and a new socket bound
+ * to the same address and port at once, without listen(): the kernel
+ * answers a SYN for a port with no listener with a reset, as for a closed
+ * one.  SO_REUSEADDR is needed for that bind (connections of the old
+ * listener are still there) and cleared after it: a bound socket that
+ * keeps it lets another SO_REUSEADDR socket bind and even listen on the
+ * same address and port; without it every such bind fails with
+ * EADDRINUSE.  "start" calls listen() on the held socket.
+ *
+ * -1 with errno when the port could not be held: the server is stopped
+ * all the same, and "start" binds anew.
+ */
+static int server_stop(struct server *s)
 {
+	struct sockaddr_storage a;
+
 	if (s->h.fd < 0)
-		return;
+		return 0;
 	close(s->h.fd);		/* also leaves the epoll set */
 	s->h.fd = -1;
+	addr_with_port(&a, s->port);
+	s->hold_fd = tcp_bind(&a, G.addrlen);
+	if (s->hold_fd < 0)
+		return -1;
+	set_reuseaddr(s->hold_fd, 0);
+	return 0;
+}
+
+/* At exit: the listener or the held socket. */
+static void server_close(struct server *s)
+{
+	if (s->h.fd >= 0)
+		close(s->h.fd);
+	if (s->hold_fd >= 0)
+		close(s->hold_fd);
+	s->h.fd = s->hold_fd = -1;
 }
 
 static int listen_all(void)
@@ -992,6 +1087,7 @@ static struct server *server_add(void)
 	s = &G.srv[G.nsrv++];
 	memset(s, 0, sizeof *s);
 	s->h = (struct handle){ .kind = K_LISTENER, .fd = -1 };
+	s->hold_fd = -1;
 	s->http_status = 200;
 	return s;
 }
@@ -1236,7 +1332,11 @@ static int apply(const char *cmd, struct server *s, long arg, char *err,
 		 size_t errlen)
 {
 	if (!strcmp(cmd, "stop")) {
-		server_stop(s);
+		if (server_stop(s) < 0) {
+			snprintf(err, errlen, "%s: stopped, but port %d not held: %s",
+				 s->name, s->port, strerror(errno));
+			return -1;
+		}
 	} else if (!strcmp(cmd, "start")) {
 		if (s->h.fd < 0 && server_listen(s) < 0) {
 			snprintf(err, errlen, "%s: cannot listen on port %d: %s",
@@ -1317,9 +1417,13 @@ static void ctl_run(struct ctl *k, const struct command *cmd, int argc,
 	if (!strcmp(cmd->name, "ping"))
 		return;
 	list = select_servers(argc, argv, &n, err, errlen);
-	for (size_t i = 0; list && i < n; i++)
-		if (apply(cmd->name, list[i], num, err, errlen) < 0)
-			break;
+	for (size_t i = 0; list && i < n; i++) {
+		char e[128];
+
+		/* every server selected is acted on; the first error answers */
+		if (apply(cmd->name, list[i], num, e, sizeof e) < 0 && !*err)
+			snprintf(err, errlen, "%s", e);
+	}
 	free(list);
 }
 
@@ -1405,6 +1509,7 @@ static void ctl_accept(void)
 	memset(k, 0, sizeof *k);
 	k->h = (struct handle){ .kind = K_CTL, .fd = fd };
 	k->in = xrealloc(NULL, CTL_IN_CAP);
+	handle_live(&k->h);
 	if (epoll_set(&k->h, EPOLLIN, EPOLL_CTL_ADD) < 0)
 		ctl_close(k);
 }
@@ -1577,6 +1682,7 @@ static void free_dead(void)
 		struct handle *h = G.dead;
 
 		G.dead = h->next_dead;
+		handle_unlive(h);
 		free(h);
 	}
 }
@@ -1605,13 +1711,26 @@ static void cleanup(void)
 	if (G.ctl_path)
 		unlink(G.ctl_path);
 	for (size_t i = 0; i < G.nsrv; i++) {
-		server_stop(&G.srv[i]);
+		server_close(&G.srv[i]);
 		free(G.srv[i].name);
 		free(G.srv[i].origin);
 	}
 	free(G.srv);
 	free(G.by_name);
 	free(G.heap);
+	free_dead();
+	while (G.live != NULL) {
+		struct handle *h = G.live;
+
+		if (h->kind == K_CTL) {
+			free(((struct ctl *)(void *)h)->in);
+			free(((struct ctl *)(void *)h)->out);
+		}
+		if (h->fd >= 0)
+			close(h->fd);
+		handle_unlive(h);
+		free(h);
+	}
 }
 
 /* ---- client form (-x) ---------------------------------------------- */

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Self-test of tests/lib/harness.sh and tests/fakesvc: real snmptrapd,
-# snmpd, fakesvc and rrdcached on loopback.  Checks every fakesvc protocol
-# and control command, snmpd's answers, traps, restart and freeze/thaw;
-# then runs small tests of its own (passing, failing, interrupted by
-# TERM, killed by KILL) and checks that none leaves a process behind.
+# snmpd, fakesvc and rrdcached on loopback.  Checks the test's address and
+# its ports, every fakesvc protocol and control command (a stopped server
+# refuses connections and keeps its port), snmpd's answers, traps,
+# restart and freeze/thaw; then runs small tests of its own (passing,
+# failing, interrupted by TERM, killed by KILL) and checks that none
+# leaves a process behind.
 set -eu
 . "$TOP/tests/lib/harness.sh"
 h_init harness
@@ -20,6 +22,39 @@ p1=$(h_free_port tcp)
 p2=$(h_free_port udp)
 h_assert [ "$p1" != "$p2" ]
 h_assert [ "$p1" -ge 20000 ]
+
+# the test's address: 127.A.B.1, A 2..254, exported
+case $H_ADDR in
+127.*.*.1) ;;
+*) h_fail "H_ADDR $H_ADDR is not 127.A.B.1" ;;
+esac
+h_assert_eq "$H_ADDR" "$H_NET.1" "H_ADDR in H_NET"
+a=${H_NET#127.}
+a=${a%.*}
+h_assert [ "$a" -ge 2 ]
+h_assert [ "$a" -le 254 ]
+h_assert_eq "$(sh -c 'echo "$H_ADDR"')" "$H_ADDR" "H_ADDR exported"
+# server ports: in order, a block of COUNT in a row, none twice
+s1=$(h_server_port)
+s2=$(h_server_port 100)
+s3=$(h_server_port)
+h_assert [ "$s1" -ge 20000 ]
+h_assert [ "$s2" -gt "$s1" ]
+h_assert [ "$s3" -ge $(( s2 + 100 )) ]
+# where fakesvc plays: $H_ADDR for ports of h_server_port (and 0), -a
+# wins, 127.0.0.1 for a port of another origin (a test from before H_ADDR)
+h__fakesvc_addr x=tcp:"$s1" y=smtp:0 z=http:"$(( s2 + 99 ))":404
+h_assert_eq "$H_FAKESVC_ADDR" "$H_ADDR" "fakesvc address, server ports"
+h__fakesvc_addr -a 127.0.0.2 x=tcp:"$p1"
+h_assert_eq "$H_FAKESVC_ADDR" 127.0.0.2 "fakesvc address, -a"
+h__fakesvc_addr x=tcp:"$s1" y=tcp:"$p1"
+h_assert_eq "$H_FAKESVC_ADDR" 127.0.0.1 "fakesvc address, a port of h_free_port"
+printf '# comment\n\n  x=tcp:%s\ny=tcp:0\n' "$s3" >"$H_TMP/addr.spec"
+h__fakesvc_addr -f "$H_TMP/addr.spec"
+h_assert_eq "$H_FAKESVC_ADDR" "$H_ADDR" "fakesvc address, spec file"
+echo "z=tcp:$p1" >>"$H_TMP/addr.spec"
+h__fakesvc_addr -f "$H_TMP/addr.spec"
+h_assert_eq "$H_FAKESVC_ADDR" 127.0.0.1 "fakesvc address, spec file, other port"
 
 # ---- net-snmp daemons ---------------------------------------------------
 h_start_snmptrapd
@@ -48,14 +83,20 @@ port_http404=$(h_fakesvc_port http404)
 port_mysql=$(h_fakesvc_port mysql)
 port_tcp=$(h_fakesvc_port tcp)
 port_silent=$(h_fakesvc_port silent)
+h_assert_eq "$H_FAKESVC_ADDR" "$H_ADDR" "fakesvc's address"
 h_log "fakesvc ports: $(h_fakesvc status | awk '{ printf "%s=%s ", $1, $3 }')"
+
+# at PORT: the endpoint of a fakesvc server
+at() {
+	echo "$H_FAKESVC_ADDR:$1"
+}
 
 # say TEXT PORT [h_nc options]: send TEXT (printf format), print the reply
 say() {
 	_t=$1 _p=$2
 	shift 2
 	# shellcheck disable=SC2059
-	printf "$_t" | h_nc "$_p" "$@"
+	printf "$_t" | h_nc "$(at "$_p")" "$@"
 }
 
 check_greetings() {
@@ -77,7 +118,7 @@ check_greetings() {
 # The handshake: 3-byte length = packet size - 4, sequence 0, protocol 10,
 # server version "5.7.0-fakesvc\0".
 check_mysql() {
-	h_nc "$port_mysql" </dev/null >"$H_TMP/mysql.bin"
+	h_nc "$(at "$port_mysql")" </dev/null >"$H_TMP/mysql.bin"
 	# shellcheck disable=SC2046
 	set -- $(od -An -tu1 -N5 "$H_TMP/mysql.bin")
 	h_assert_eq "$(( $1 + $2 * 256 + $3 * 65536 + 4 ))" "$(wc -c <"$H_TMP/mysql.bin")" "mysql length"
@@ -87,21 +128,41 @@ check_mysql() {
 
 check_greetings
 # tcp: the server closes by itself (well before our 3 s idle limit)
-h_assert_eq "$(h_nc "$port_tcp" -k -w 3000 </dev/null)" "" "tcp sends nothing"
+h_assert_eq "$(h_nc "$(at "$port_tcp")" -k -w 3000 </dev/null)" "" "tcp sends nothing"
 # silent: nothing, ever; our client gives up (exit 3)
 rc=0
-h_nc "$port_silent" -k -w 300 </dev/null >"$H_TMP/silent.out" 2>/dev/null || rc=$?
+h_nc "$(at "$port_silent")" -k -w 300 </dev/null >"$H_TMP/silent.out" 2>/dev/null || rc=$?
 h_assert_eq "$rc" 3 "silent server: client idle timeout"
 h_assert [ ! -s "$H_TMP/silent.out" ]
 
 # ---- fakesvc control channel ---------------------------------------------
-h_fakesvc stop smtp imap
+# A stopped server refuses connections and keeps its port: nobody else
+# can listen there (fakesvc itself tries, with SO_REUSEADDR), even with
+# connections of the server still about (tcp: the server closes first,
+# its side waits in TIME-WAIT).  Started, it serves on the same port.
+h_fakesvc stop smtp imap tcp
 h_assert_contains "$(h_fakesvc status smtp)" "smtp smtp $port_smtp stopped" "status after stop"
-rc=0
-say 'QUIT\r\n' "$port_smtp" 2>"$H_TMP/refused.err" || rc=$?
-h_assert_eq "$rc" 2 "connection to a stopped server"
-h_assert_contains "$(cat "$H_TMP/refused.err")" "Connection refused" "refused"
-h_fakesvc start smtp imap
+for p in "$port_smtp" "$port_imap" "$port_tcp"; do
+	rc=0
+	say 'QUIT\r\n' "$p" 2>"$H_TMP/refused.err" || rc=$?
+	h_assert_eq "$rc" 2 "connection to a stopped server on port $p"
+	h_assert_contains "$(cat "$H_TMP/refused.err")" "Connection refused" "refused"
+	rc=0	# (a fakesvc that could listen would run on: timeout, 124)
+	timeout 5 "$H_FAKESVC_BIN" -a "$H_FAKESVC_ADDR" x=tcp:"$p" \
+		2>"$H_TMP/taken.err" || rc=$?
+	h_assert_eq "$rc" 1 "another fakesvc on the port of a stopped server"
+	h_assert_contains "$(cat "$H_TMP/taken.err")" "Address already in use" \
+		"the port of a stopped server is held"
+done
+h_fakesvc start smtp imap tcp
+h_assert_contains "$(h_fakesvc status smtp)" "smtp smtp $port_smtp normal" "status after start"
+check_greetings
+h_assert_eq "$(h_nc "$(at "$port_tcp")" -k -w 3000 </dev/null)" "" "tcp after start"
+# stopped twice, started twice: no-ops
+h_fakesvc stop smtp
+h_fakesvc stop smtp
+h_fakesvc start smtp
+h_fakesvc start smtp
 h_assert_contains "$(say 'QUIT\r\n' "$port_smtp")" "220 localhost" "smtp after start"
 
 h_fakesvc wrong smtp pop3 imap ftp http mysql
@@ -110,13 +171,13 @@ h_assert_contains "$(say 'QUIT\r\n' "$port_ftp")" "554 no service" "ftp wrong"
 h_assert_contains "$(say 'QUIT\r\n' "$port_pop3")" "-ERR" "pop3 wrong"
 h_assert_contains "$(say 'a LOGOUT\r\n' "$port_imap")" "* BYE" "imap wrong"
 h_assert_contains "$(say 'GET / HTTP/1.0\r\n\r\n' "$port_http")" "HTTP/1.1 503" "http wrong"
-h_assert_eq "$(h_nc "$port_mysql" </dev/null | od -An -tx1 -j4 -N1 | tr -d ' ')" ff "mysql error packet"
+h_assert_eq "$(h_nc "$(at "$port_mysql")" </dev/null | od -An -tx1 -j4 -N1 | tr -d ' ')" ff "mysql error packet"
 h_fakesvc normal 'smtp' 'pop3' 'i*' ftp http mysql
 check_greetings
 
 h_fakesvc hang pop3 http
 rc=0
-h_nc "$port_pop3" -k -w 300 </dev/null >"$H_TMP/hang.out" 2>/dev/null || rc=$?
+h_nc "$(at "$port_pop3")" -k -w 300 </dev/null >"$H_TMP/hang.out" 2>/dev/null || rc=$?
 h_assert_eq "$rc" 3 "hanging pop3"
 rc=0
 say 'GET / HTTP/1.0\r\n\r\n' "$port_http" -k -w 300 >"$H_TMP/hang.out" 2>/dev/null || rc=$?
@@ -145,14 +206,14 @@ h_assert h_fakesvc ping
 
 # port in use: a clear message and exit 1
 rc=0
-"$H_FAKESVC_BIN" x=tcp:"$port_smtp" 2>"$H_TMP/inuse.err" || rc=$?
+timeout 5 "$H_FAKESVC_BIN" -a "$H_FAKESVC_ADDR" x=tcp:"$port_smtp" 2>"$H_TMP/inuse.err" || rc=$?
 h_assert_eq "$rc" 1 "fakesvc on a used port"
 h_assert_contains "$(cat "$H_TMP/inuse.err")" "Address already in use" "port in use message"
 
 # a spec file, through h_bg
 i=0
 while [ $i -lt 200 ]; do echo "s$i=smtp:0"; i=$(( i + 1 )); done >"$H_TMP/spec"
-h_bg fakesvc2 "$H_FAKESVC_BIN" -C "$H_TMP/f2.sock" -p "$H_TMP/f2.pid" -f "$H_TMP/spec"
+h_bg fakesvc2 "$H_FAKESVC_BIN" -a "$H_ADDR" -C "$H_TMP/f2.sock" -p "$H_TMP/f2.pid" -f "$H_TMP/spec"
 h_wait_until -p "$H_BG_PID" 10 "fakesvc2 ready" test -s "$H_TMP/f2.pid"
 h_assert_eq "$(printf 'status\n' | h_nc "$H_TMP/f2.sock" | grep -c ' smtp ')" 200 "spec file servers"
 h_stop fakesvc2

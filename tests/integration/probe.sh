@@ -9,13 +9,18 @@
 #      the first server of each kind: those fail with their protocol's
 #      error (or stay ok, byte by byte), the second of each kind stays ok;
 #   3. 10,000 servers (open, refusing and silent): the first result of
-#      each is right; then probed every 0.5 s and 0.4 s (20,000 and 25,000
-#      checks/s offered), the rate and CPU are reported
-#      (PROBE_BENCH_N servers; PROBE_BENCH_MIN probes/s asserted, or 90% of
-#      the offered rate when lower: default 5000, a floor that catches a
-#      serialised engine on a busy machine; the goal on a quiet one is
-#      20,000).  Skipped when the descriptor limit cannot hold fakesvc's
-#      listeners.
+#      each is right (with a timeout of 3 s, generous on a busy machine);
+#      then probed every 0.5 s and 0.4 s (20,000 and 25,000 checks/s
+#      offered), the rate and CPU are reported.  PROBE_BENCH_N servers.
+#      Only with PROBE_BENCH=1 (make bench) is a rate asserted, so that a
+#      busy machine cannot fail make check: PROBE_BENCH_MIN probes/s, or
+#      90% of the offered rate when lower (default 5000, a floor that
+#      catches a serialised engine on a busy machine; the goal on a quiet
+#      one is 20,000).  Skipped when the descriptor limit cannot hold
+#      fakesvc's listeners.
+#
+# fakesvc plays every server on $H_ADDR, the test's own address, so that
+# no other process takes a port it uses, stopped or not.
 #
 # Run by tests/run-integration.sh from the top of the tree (BUILD, TOP).
 set -u
@@ -23,6 +28,7 @@ set -u
 h_init probe
 
 DRIVER=$H_BUILD/tests/probe-driver
+BENCH=${PROBE_BENCH:-0}
 BENCH_N=${PROBE_BENCH_N:-10000}
 BENCH_MIN=${PROBE_BENCH_MIN:-5000}
 KINDS="tcp smtp ftp pop3 imap http mysql"
@@ -30,12 +36,12 @@ KINDS="tcp smtp ftp pop3 imap http mysql"
 [ -x "$DRIVER" ] || h_fail "$DRIVER missing (make all-tests)"
 
 # mkconfig FILE INTERVAL TIMEOUT [HOST [REFUSING-HOST]] < "NAME PROTO PORT
-# ..." lines (fakesvc status): one server per line on HOST (127.0.0.1),
+# ..." lines (fakesvc status): one server per line on HOST ($H_ADDR),
 # silent ones probed as smtp, servers named notfound* expected to answer
 # 404, servers named x* looked for on REFUSING-HOST, where nothing
 # listens on that port, and a heartbeat server "backup".
 mkconfig() {
-	awk -v iv="$2" -v to="$3" -v h="${4:-127.0.0.1}" -v rh="${5:-}" '
+	awk -v iv="$2" -v to="$3" -v h="${4:-$H_ADDR}" -v rh="${5:-}" '
 	BEGIN {
 		print "<greendot title=\"probe test\">"
 		printf "<defaults interval=\"%s\" timeout=\"%s\" rise=\"1\" fall=\"1\"/>\n", iv, to
@@ -67,12 +73,6 @@ probe() {
 		"$H_TMP/$_pr_name.raw" >"$H_TMP/$_pr_name.out"
 }
 
-# listened PORT: something listens on 127.0.0.1:PORT or any address.
-listened() {
-	awk -v p="$(printf '%04X' "$1")" '$4 == "0A" && $2 ~ ":" p "$" { f = 1 }
-		END { exit !f }' /proc/net/tcp /proc/net/tcp6
-}
-
 # expect NAME ID "RESULT" ["OR RESULT"]: every result of ID in NAME.out is
 # one of those.
 expect() {
@@ -91,6 +91,7 @@ specs="silent=silent:0 notfound=http:0:404"
 for k in $KINDS; do specs="$specs ${k}1=$k:0 ${k}2=$k:0"; done
 # shellcheck disable=SC2086
 h_start_fakesvc $specs
+h_assert_eq "$H_FAKESVC_ADDR" "$H_ADDR" "fakesvc's address"
 h_fakesvc status >"$H_TMP/status"
 mkconfig "$H_TMP/probe.xml" 1 0.8 <"$H_TMP/status"
 
@@ -151,21 +152,11 @@ probe slow -c "$H_TMP/probe.xml" -k 1 -H backup
 for k in $KINDS; do expect slow ${k}1 ok; done
 seconds slow
 
-h_log "2d. stopped servers (last: a port once freed may go to others)"
+h_log "2d. stopped servers"
 h_fakesvc normal $firsts
-h_fakesvc stop $firsts
+h_fakesvc stop $firsts	# refused; fakesvc keeps the ports
 probe stop -c "$H_TMP/probe.xml" -k 1 -H backup
-for k in $KINDS; do
-	# a stopped server's port is free for anyone: on a machine where
-	# other tests bind thousands of ports, someone may listen there now
-	port=$(awk -v n=${k}1 '$1 == n { print $3 }' "$H_TMP/status")
-	if grep -q "^${k}1 fail connection refused\$" "$H_TMP/stop.out" ||
-	    ! listened "$port"; then
-		expect stop ${k}1 "fail connection refused"
-	else
-		h_log "${k}1: port $port taken by another process, not judged"
-	fi
-done
+for k in $KINDS; do expect stop ${k}1 "fail connection refused"; done
 seconds stop
 
 h_stop fakesvc
@@ -178,38 +169,41 @@ if [ "$nofile" != unlimited ] && [ "$nofile" -lt $(( BENCH_N + 2000 )) ]; then
 	exit 0
 fi
 h_log "3. $BENCH_N servers: 70% open, 15% refusing, 15% silent"
-# Ports 20000.. on an address of 127/8 of this test's own: ports given
-# by the kernel (port 0) are slow to find and may run out when other
-# tests hold thousands, and a port of its own address nobody else takes.
-# i mod 20 < 14 open (s, the kinds in turn), < 17 silent (s), else
-# refusing (x: looked for on .2 of that address, where nothing listens).
-net=127.$(( $$ % 200 + 20 )).$(( $$ / 200 % 250 + 1 ))
-awk -v n="$BENCH_N" -v kinds="$KINDS" 'BEGIN { nk = split(kinds, k, " ")
+# Given ports in a row on the test's own address ($H_ADDR): the kernel's
+# search for port 0 slows as thousands are taken, and on an address of
+# its own no search among the ports other tests hold is needed.  i mod 20
+# < 14 open (s, the kinds in turn), < 17 silent (s), else refusing (x:
+# looked for on $H_NET.2, where nothing listens).
+base=$(h_server_port "$BENCH_N")
+awk -v n="$BENCH_N" -v kinds="$KINDS" -v base="$base" 'BEGIN { nk = split(kinds, k, " ")
 	for (i = 0; i < n; i++) {
 		r = i % 20
 		printf "%s%05d=%s:%d\n", r < 17 ? "s" : "x", i,
-			r < 14 ? k[i % nk + 1] : (r < 17 ? "silent" : "tcp"), 20000 + i
+			r < 14 ? k[i % nk + 1] : (r < 17 ? "silent" : "tcp"), base + i
 	} }' >"$H_TMP/bench.spec"
-h_start_fakesvc -a $net.1 -f "$H_TMP/bench.spec"
+h_start_fakesvc -f "$H_TMP/bench.spec"
+h_assert_eq "$H_FAKESVC_ADDR" "$H_ADDR" "fakesvc's address"
 h_fakesvc status >"$H_TMP/bench.status"
-# right first: a timeout generous enough for a machine others load too
-mkconfig "$H_TMP/bench.xml" 2 1.5 $net.1 $net.2 <"$H_TMP/bench.status"
-probe first -c "$H_TMP/bench.xml" -k 1 -H backup -t 30
+# right first: a timeout generous enough for a machine others load too,
+# and a deadline for the whole cycle more generous still
+mkconfig "$H_TMP/bench.xml" 4 3 "$H_ADDR" "$H_NET.2" <"$H_TMP/bench.status"
+probe first -c "$H_TMP/bench.xml" -k 1 -H backup -t 120
 awk '!seen[$1]++ && $1 ~ /^[sx][0-9]/ {
 		r = (substr($1, 2) + 0) % 20
-		want = r < 14 ? "ok" : r < 17 ? "fail timeout after 1.5 s waiting for greeting" \
+		want = r < 14 ? "ok" : r < 17 ? "fail timeout after 3 s waiting for greeting" \
 			: "fail connection refused"
 		$1 = ""; sub(/^ /, "")
 		if ($0 != want) { bad++; if (bad < 5) print "wrong result: " $0 " (wanted " want ")" }
 		n++
 	}
 	END { printf "first results: %d, wrong: %d\n", n, bad; exit !(n == '"$BENCH_N"' && bad == 0) }' \
-	"$H_TMP/first.out" || h_fail "10,000-server cycle: results wrong or missing"
+	"$H_TMP/first.out" || h_fail "$BENCH_N-server cycle: results wrong or missing"
 
 # The engine keeps up with what the schedule offers (N / interval), up
-# to its capacity; -q: the summary line only.
+# to its capacity; -q: the summary line only.  The figures are printed;
+# only a benchmark run asserts a rate.
 for iv in 0.5 0.4; do
-	mkconfig "$H_TMP/rate.xml" $iv 0.3 $net.1 $net.2 <"$H_TMP/bench.status"
+	mkconfig "$H_TMP/rate.xml" $iv 0.3 "$H_ADDR" "$H_NET.2" <"$H_TMP/bench.status"
 	"$DRIVER" -c "$H_TMP/rate.xml" -q -n 8 >"$H_TMP/rate.out" 2>>"$H_TMP/rate.log" ||
 		h_fail "probe-driver -n 8: exit $?"
 	summary=$(tail -n 1 "$H_TMP/rate.out")
@@ -217,6 +211,9 @@ for iv in 0.5 0.4; do
 	h_log "interval $iv s (offered $offered/s): $summary"
 done
 rate=$(echo "$summary" | awk '{ for (i = 1; i < NF; i++) if ($i == "probes/s") print int($(i + 1)) }')
-floor=$(( offered * 9 / 10 < BENCH_MIN ? offered * 9 / 10 : BENCH_MIN ))
-[ "${rate:-0}" -ge "$floor" ] || h_fail "$rate probes/s, below $floor"
+if [ "$BENCH" = 1 ]; then
+	floor=$(( offered * 9 / 10 < BENCH_MIN ? offered * 9 / 10 : BENCH_MIN ))
+	[ "${rate:-0}" -ge "$floor" ] || h_fail "$rate probes/s, below $floor"
+	h_log "ok: $rate probes/s, floor $floor"
+fi
 h_log "probe: ok"

@@ -2,7 +2,8 @@
 # render_chromium.sh — the status page in a real browser.
 #
 #   1. the example site (render-fixture's data, examples/news.xml) is
-#      rendered and served by busybox httpd on a free loopback port;
+#      rendered and served by busybox httpd on the test's own loopback
+#      address ($H_ADDR: no other process can take its port first);
 #   2. headless Chromium from Debian, with the flags that keep it off the
 #      network, takes screenshots: desktop (build/render/page.png, the
 #      README's), phone width (page-phone.png) and dark mode
@@ -37,10 +38,10 @@ export TZ=Europe/London LC_ALL=C GREENDOT_NOW=$NOW
 "$FIXTURE" "$H_TMP/data" || h_fail "render-fixture"
 "$RENDER" --data "$H_TMP/data" --out "$H_TMP/site" --news examples/news.xml ||
 	h_fail "greendot-render"
-PORT=$(h_free_port tcp)
-h_bg httpd busybox httpd -f -vv -p "127.0.0.1:$PORT" -h "$H_TMP/site"
+PORT=$(h_server_port)
+h_bg httpd busybox httpd -f -vv -p "$H_ADDR:$PORT" -h "$H_TMP/site"
 HTTPD_PID=$H_BG_PID
-URL=http://127.0.0.1:$PORT/index.html
+URL=http://$H_ADDR:$PORT/index.html
 served() { busybox wget -q -O /dev/null "$URL"; }
 h_wait_until -p "$HTTPD_PID" 10 "httpd serving $URL" served
 

@@ -1,7 +1,7 @@
 # tests/lib/agent.sh — what the greendot-agent integration tests share
 # (tests/integration/agent_*.sh).  Source after tests/lib/harness.sh.
 #
-#	ag_aluminati		examples/aluminati.xml on free ports, fast
+#	ag_aluminati		examples/aluminati.xml on $H_ADDR, fast
 #				checks; writes $AG_CONFIG and $AG_SPEC
 #	ag_start_fakesvc	fakesvc playing every server of $AG_SPEC
 #	ag_start [ARGS]		greendot-agent on $H_AGENTX, ready once it
@@ -33,24 +33,31 @@ ag_notif_oid() {
 	esac
 }
 
-# ag_aluminati: the example config with each port replaced by a free one
-# and checks every second (rise 1, fall 2); AG_SPEC lists fakesvc's specs.
+# ag_aluminati: the example config with its servers on $H_ADDR, each
+# port replaced by one of h_server_port, and checks every second (rise
+# 1, fall 2); AG_SPEC lists fakesvc's specs.
 ag_aluminati() {
 	AG_CONFIG=$H_TMP/aluminati.xml AG_SPEC=$H_TMP/fakesvc.spec
-	: >"$H_TMP/ports.sed"
 	: >"$AG_SPEC"
 	grep -o '<server id="[^"]*"[^>]*port="[0-9]*" probe="[a-z0-9]*"' \
 		"$TOP/examples/aluminati.xml" |
 		sed 's/.*id="\([^"]*\)".*port="\([0-9]*\)" probe="\([a-z0-9]*\)"/\1 \2 \3/' \
 			>"$H_TMP/servers"
+	_al_new=$(h_server_port "$(grep -c . "$H_TMP/servers")")
+	{
+		printf 's/host="127\\.0\\.0\\.1"/host="%s"/\n' "$H_ADDR"
+		printf '%s\n' 's/<defaults [^>]*>/<defaults interval="1" timeout="0.5" rise="1" fall="2"\/>/'
+	} >"$H_TMP/ports.sed"
 	while read -r _al_id _al_port _al_probe; do
-		_al_new=$(h_free_port tcp)
-		echo "s/port=\"$_al_port\"/port=\"$_al_new\"/" >>"$H_TMP/ports.sed"
+		# by id: a new port may equal another server's old one
+		printf 's/\\(<server id="%s"[^>]* port="\\)%s"/\\1%s"/\n' \
+			"$_al_id" "$_al_port" "$_al_new" >>"$H_TMP/ports.sed"
 		echo "$_al_id=$_al_probe:$_al_new" >>"$AG_SPEC"
+		_al_new=$(( _al_new + 1 ))
 	done <"$H_TMP/servers"
-	echo 's/<defaults [^>]*>/<defaults interval="1" timeout="0.5" rise="1" fall="2"\/>/' \
-		>>"$H_TMP/ports.sed"
 	sed -f "$H_TMP/ports.sed" "$TOP/examples/aluminati.xml" >"$AG_CONFIG"
+	grep -q 'host="127\.0\.0\.1"' "$AG_CONFIG" &&
+		h_fail "$AG_CONFIG: a server left on 127.0.0.1"
 	"$AG_BIN" -n -c "$AG_CONFIG" >/dev/null || h_fail "$AG_CONFIG is not valid"
 }
 
@@ -66,7 +73,7 @@ ag_start() {
 	h_bg agent "$AG_BIN" -f -c "$AG_CONFIG" -x "unix:$H_AGENTX" \
 		-i "$AG_PING" -Lf "$H_TMP/agent.log" "$@"
 	AG_PID=$H_BG_PID
-	h_wait_until -p "$AG_PID" 10 "the agent serving through snmpd" ag__ready
+	h_wait_until -p "$AG_PID" "$H_READY_SECS" "the agent serving through snmpd" ag__ready
 	h_log "greendot-agent pid $AG_PID"
 }
 

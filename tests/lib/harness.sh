@@ -7,8 +7,20 @@
 #	h_init mytest
 #	h_start_snmptrapd		# first, so snmpd's trap2sink points at it
 #	h_start_snmpd
-#	h_start_fakesvc web=http:0 mail=smtp:0
+#	web=$(h_server_port)
+#	h_start_fakesvc web=http:$web mail=smtp:0
+#	echo "<server host=\"$H_ADDR\" port=\"$web\" .../>" >...
 #	h_wait_until 5 "agent registered" h_snmpget .1.3.6.1.4.1...
+#
+# Addresses.  The daemons a test runs for the programs under test (snmpd
+# and snmptrapd, whose start retries on a clash; greendot-monitor's trap
+# port) listen on 127.0.0.1, on a port from h_free_port.  The servers it
+# plays (fakesvc's; a web server for a browser) listen on $H_ADDR, a
+# loopback address of its own (127.A.B.1, drawn at h_init), on ports from
+# h_server_port: a config written for them names host="$H_ADDR".  Nobody
+# else binds that address, so a port handed out stays free until fakesvc
+# binds it, however many ports other tests take on 127.0.0.1 meanwhile,
+# and thousands of servers need no free-port search.
 #
 # Every process is started through h__spawn (h_bg and the h_start_*
 # functions use it), which records its pid in $H_TMP/.harness/pids.  At
@@ -28,12 +40,14 @@
 #
 # Functions named h__* are internal.  The API:
 #
-#   h_init NAME                 $H_TMP, traps, guard
+#   h_init NAME                 $H_TMP, traps, guard; H_ADDR H_NET
 #   h_log MSG / h_fail MSG      "[secs] MSG" / "FAIL: MSG", exit 1
 #   h_assert CMD... / h_assert_fails CMD...
 #   h_assert_eq ACTUAL EXPECTED MSG / h_assert_contains TEXT NEEDLE MSG
 #   h_wait_until [-p PID] SECS DESC CMD...
-#   h_free_port [tcp|udp]       prints a port
+#   h_free_port [tcp|udp]       prints a port free on 127.0.0.1
+#   h_server_port [COUNT]       prints a port on $H_ADDR (the first of
+#                               COUNT in a row)
 #   h_bg [-g] NAME CMD...       log $H_TMP/NAME.log, sets H_BG_PID
 #   h_pid NAME / h_stop NAME|PID / h_alive PID
 #   h_start_snmptrapd           H_TRAP_PORT H_TRAP_PID H_TRAP_LOG
@@ -43,6 +57,7 @@
 #   h_stop_snmpd / h_restart_snmpd / h_freeze_snmpd / h_thaw_snmpd
 #   h_snmp TOOL ARGS / h_snmp3 TOOL ARGS / h_snmpget ARGS / h_snmpwalk ARGS
 #   h_start_fakesvc SPEC...     H_FAKESVC_PID H_FAKESVC_CTL H_FAKESVC_LOG
+#                               H_FAKESVC_ADDR
 #   h_fakesvc CMD / h_fakesvc_try CMD / h_fakesvc_port NAME
 #   h_nc ENDPOINT [-w MS] [-k]  stdin there, reply to stdout
 #   h_start_rrdcached           H_RRDCACHED H_RRDCACHED_SOCK
@@ -70,6 +85,10 @@ H_V3USER=${H_V3USER:-gdtest}
 H_V3AUTH=${H_V3AUTH:-gdauthpass1}
 H_V3PRIV=${H_V3PRIV:-gdprivpass1}
 H_READY_SECS=${H_READY_SECS:-15}	# deadline for a daemon to come up
+# Every deadline is multiplied by this: programs built with ASan or run
+# under valgrind are several times slower, and a deadline is a bound on
+# behaviour, not on the checker's speed (tests/run-integration.sh sets it).
+H_TIME_SCALE=${H_TIME_SCALE:-1}
 H_KILL_SECS=${H_KILL_SECS:-5}		# TERM, then KILL after this
 H_POLL=${H_POLL:-0.05}			# h_wait_until poll interval
 H_TMP=
@@ -138,7 +157,7 @@ h__poll() {
 	_pl_pid=
 	if [ "$1" = -p ]; then _pl_pid=$2; shift 2; fi
 	h__now
-	_pl_end=$(( H__NOW + $(h__cs "$1") ))
+	_pl_end=$(( H__NOW + $(h__cs "$1") * H_TIME_SCALE ))
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
@@ -151,7 +170,7 @@ h__poll() {
 
 # h_wait_until [-p PID] SECS DESCRIPTION CMD...
 # Runs CMD (output discarded) every H_POLL s until it succeeds; fails the
-# test after SECS, or at once if PID exits.
+# test after SECS (times H_TIME_SCALE), or at once if PID exits.
 h_wait_until() {
 	_wu_p=
 	if [ "$1" = -p ]; then _wu_p=$2; shift 2; fi
@@ -368,7 +387,8 @@ h__interrupted() {	# SIGNAME EXIT-CODE
 	exit "$2"
 }
 
-# h_init NAME: temp dir $H_TMP, cleanup traps, the guard.
+# h_init NAME: temp dir $H_TMP, cleanup traps, the guard; the test's
+# address H_ADDR (and H_NET), exported.
 h_init() {
 	H_NAME=${1:-test}
 	H_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gd-$H_NAME.XXXXXX") ||
@@ -376,6 +396,7 @@ h_init() {
 	mkdir "$H_TMP/.harness"
 	: >"$H_TMP/.harness/pids"
 	: >"$H_TMP/.harness/ports"
+	: >"$H_TMP/.harness/server_ports"
 	h__now
 	H__START=$H__NOW
 	trap h__cleanup EXIT
@@ -383,11 +404,36 @@ h_init() {
 	trap 'h__interrupted TERM 143' TERM
 	trap 'h__interrupted HUP 129' HUP
 	h__guard
-	export H_TMP
-	h_log "$H_NAME: temp dir $H_TMP"
+	h__pick_addr
+	export H_TMP H_ADDR H_NET
+	h_log "$H_NAME: temp dir $H_TMP, servers on $H_ADDR"
 }
 
-# ---- ports ---------------------------------------------------------------
+# ---- addresses and ports ---------------------------------------------------
+
+# Two random numbers, 0..65535 each.
+h__rand2() {
+	od -An -N4 -tu2 /dev/urandom
+}
+
+# H_NET=127.A.B, H_ADDR=$H_NET.1: A 2..254, B 0..255, at random.  All of
+# 127/8 is loopback on Linux, with no setup.  127.0.x (127.0.0.1, and
+# 127.0.1.1 of many /etc/hosts) and 127.1.x are left alone, and so is
+# 127.255.x.  A draw where some socket is bound in $H_NET.0/24 already
+# (another test drew the same: 1 in 64,768) is drawn again.  The rest of
+# $H_NET is the test's too: $H_NET.2 is an address where nothing listens.
+h__pick_addr() {
+	_pa_n=0
+	while [ $_pa_n -lt 20 ]; do
+		_pa_n=$(( _pa_n + 1 ))
+		# shellcheck disable=SC2046 # two numbers, split on purpose
+		set -- $(h__rand2)
+		H_NET=127.$(( 2 + $1 % 253 )).$(( $2 % 256 ))
+		H_ADDR=$H_NET.1
+		[ -z "$(ss -Hantu "src $H_NET.0/24" 2>/dev/null)" ] && return 0
+	done
+	h_fail "no unused 127.A.B.0/24 found"
+}
 
 # Below the kernel's ephemeral range, so no outgoing connection holds it.
 h__port_range() {
@@ -403,8 +449,10 @@ h__port_in_use() {	# PROTO PORT
 	esac
 }
 
-# h_free_port [tcp|udp]: prints a port nobody uses now and this test has
-# not handed out before.  Free now is not free later: callers retry.
+# h_free_port [tcp|udp]: prints a port nobody uses now on 127.0.0.1 and
+# this test has not handed out before, for a daemon the test runs there.
+# Free now is not free later: callers retry (h__start_retry).  For the
+# servers fakesvc plays, h_server_port.
 h_free_port() {
 	h__need_init
 	h__port_range
@@ -420,6 +468,47 @@ h_free_port() {
 		return 0
 	done
 	h_fail "no free ${1:-tcp} port found"
+}
+
+# The ports of h_server_port; those handed out are in
+# $H_TMP/.harness/server_ports, a "FIRST LAST" line per call.
+H__SRV_MIN=20000 H__SRV_MAX=60999
+
+# h__srv_clash LO HI: prints the highest port in LO..HI that a TCP socket
+# holds on $H_ADDR or on the wildcard address (which clashes with a bind
+# to any address); nothing when none does.
+h__srv_clash() {
+	ss -Hant "( sport >= :$1 and sport <= :$2 )" 2>/dev/null |
+		awk -v a="$H_ADDR" '{ n = split($4, f, ":"); p = f[n]
+			h = substr($4, 1, length($4) - length(p) - 1)
+			if (h == a || h == "0.0.0.0" || h == "*" || h == "[::]" ||
+			    h == "[::ffff:" a "]")
+				if (p + 0 > m) m = p + 0 }
+			END { if (m) print m }'
+}
+
+# h_server_port [COUNT]: prints a port on $H_ADDR for a server the test
+# plays, or the first of COUNT ports in a row.  The address is the test's
+# own: ports are handed out in order from H__SRV_MIN, with no search among
+# those other tests hold (a range where a socket holds a port on $H_ADDR,
+# or on the wildcard address, is skipped).  The range reaches into the
+# kernel's ephemeral ports: an outgoing connection's port is bound to its
+# source address (127.0.0.1), never to $H_ADDR.
+h_server_port() {
+	h__need_init
+	_sv_n=${1:-1}
+	_sv_lo=$(awk -v m=$H__SRV_MIN '{ m = $2 + 1 } END { print m }' \
+		"$H_TMP/.harness/server_ports")
+	while :; do
+		_sv_hi=$(( _sv_lo + _sv_n - 1 ))
+		[ $_sv_hi -le $H__SRV_MAX ] ||
+			h_fail "h_server_port: no $_sv_n ports left on $H_ADDR"
+		_sv_c=$(h__srv_clash "$_sv_lo" "$_sv_hi")
+		[ -z "$_sv_c" ] && break
+		_sv_lo=$(( _sv_c + 1 ))
+	done
+	echo "$_sv_lo $_sv_hi" >>"$H_TMP/.harness/server_ports"
+	echo "$_sv_lo"
 }
 
 # ---- net-snmp daemons ------------------------------------------------------
@@ -601,9 +690,10 @@ h_snmptrap() {
 # ---- fakesvc ---------------------------------------------------------------
 
 # h_nc ENDPOINT [-w MS] [-k]: stdin to ENDPOINT (port on 127.0.0.1,
-# HOST:PORT or socket path), the reply to stdout.  Exit 0 when the peer
-# closed, 2 connection failed (refused), 3 no data for MS ms (default
-# 5000), 4 reset.  -k keeps our side open after stdin ends.
+# HOST:PORT or socket path; fakesvc's servers: $H_FAKESVC_ADDR:PORT), the
+# reply to stdout.  Exit 0 when the peer closed, 2 connection failed
+# (refused), 3 no data for MS ms (default 5000), 4 reset.  -k keeps our
+# side open after stdin ends.
 h_nc() {
 	_nc_ep=$1
 	shift
@@ -614,20 +704,66 @@ h__fakesvc_ready() {
 	[ -s "$H_TMP/fakesvc.pid" ]
 }
 
+# h__fakesvc_addr [fakesvc options] SPEC...: sets H_FAKESVC_ADDR, the
+# address the servers are to listen on: the one of -a, else $H_ADDR; but
+# 127.0.0.1 when a spec names a port (not 0) that h_server_port did not
+# hand out, such as one from h_free_port, checked free on 127.0.0.1: a
+# test written before H_ADDR existed (its config says host="127.0.0.1").
+# Sets H__FOREIGN_PORT to such a port.
+h__fakesvc_addr() {
+	H_FAKESVC_ADDR=
+	H__FOREIGN_PORT=
+	_fa_next=
+	_fa_specs=$H_TMP/.harness/fakesvc.specs
+	: >"$_fa_specs"
+	for _fa in "$@"; do
+		case $_fa_next in
+		-a) H_FAKESVC_ADDR=$_fa ;;
+		-f) cat "$_fa" >>"$_fa_specs" 2>/dev/null || : ;;	# fakesvc says if missing
+		esac
+		[ -n "$_fa_next" ] && { _fa_next=; continue; }
+		case $_fa in
+		-a | -f) _fa_next=$_fa ;;
+		-a?*) H_FAKESVC_ADDR=${_fa#-a} ;;
+		-f?*) cat "${_fa#-f}" >>"$_fa_specs" 2>/dev/null || : ;;
+		*=*) printf '%s\n' "$_fa" >>"$_fa_specs" ;;
+		esac
+	done
+	[ -n "$H_FAKESVC_ADDR" ] && return 0
+	H__FOREIGN_PORT=$(awk -v r="$(cat "$H_TMP/.harness/server_ports")" '
+		BEGIN { n = split(r, b) }
+		/^[ \t]*(#|$)/ { next }
+		{
+			p = $0; sub(/^[^=]*=[^:]*:/, "", p); sub(/:.*/, "", p)
+			if (p + 0 == 0) next
+			for (i = 1; i < n; i += 2) if (p + 0 >= b[i] && p + 0 <= b[i + 1]) next
+			print p + 0; exit
+		}' "$_fa_specs")
+	H_FAKESVC_ADDR=${H__FOREIGN_PORT:+127.0.0.1}
+	H_FAKESVC_ADDR=${H_FAKESVC_ADDR:-$H_ADDR}
+}
+
 # h_start_fakesvc [fakesvc options] SPEC...: fakesvc with its control
-# socket; SPEC is NAME=PROTO:PORT[:STATUS], port 0 for any free port (see
-# h_fakesvc_port).  Exports H_FAKESVC_PID H_FAKESVC_CTL H_FAKESVC_LOG.
+# socket; SPEC is NAME=PROTO:PORT[:STATUS], the port from h_server_port,
+# or 0 for any free port (see h_fakesvc_port).  The servers listen on
+# $H_ADDR, or on ADDR with -a ADDR (127.0.0.1 for a spec with a port of
+# another origin: see h__fakesvc_addr).  Exports H_FAKESVC_PID
+# H_FAKESVC_CTL H_FAKESVC_LOG H_FAKESVC_ADDR.
 h_start_fakesvc() {
 	h__need_init
 	[ -x "$H_FAKESVC_BIN" ] || h_fail "$H_FAKESVC_BIN missing: make fakesvc"
 	H_FAKESVC_CTL=$H_TMP/fakesvc.sock H_FAKESVC_LOG=$H_TMP/fakesvc.log
+	h__fakesvc_addr "$@"
+	[ -n "$H__FOREIGN_PORT" ] &&
+		h_log "fakesvc on 127.0.0.1: port $H__FOREIGN_PORT is not from h_server_port"
 	rm -f "$H_TMP/fakesvc.pid"
-	h__spawn fakesvc "$H_FAKESVC_LOG" "$H_FAKESVC_BIN" -C "$H_FAKESVC_CTL" \
-		-p "$H_TMP/fakesvc.pid" "$@"
+	# -a first: a caller's own -a comes later and wins
+	h__spawn fakesvc "$H_FAKESVC_LOG" "$H_FAKESVC_BIN" -a "$H_FAKESVC_ADDR" \
+		-C "$H_FAKESVC_CTL" -p "$H_TMP/fakesvc.pid" "$@"
 	H_FAKESVC_PID=$H_BG_PID
 	h_wait_until -p "$H_FAKESVC_PID" "$H_READY_SECS" "fakesvc ready" h__fakesvc_ready
-	export H_FAKESVC_CTL
-	h_log "fakesvc pid $H_FAKESVC_PID, control $H_FAKESVC_CTL"
+	export H_FAKESVC_CTL H_FAKESVC_ADDR
+	h_log "fakesvc pid $H_FAKESVC_PID on $H_FAKESVC_ADDR, control $H_FAKESVC_CTL"
 }
 
 # h_fakesvc_try CMD...: one control command; prints the reply without

@@ -27,11 +27,11 @@ m_config() {
   <defaults interval="1" timeout="0.5" rise="1" fall="1"/>
   <area id="core" title="Core" colour="blue">
     <group id="web" title="Web">
-      <server id="web1" host="127.0.0.1" port="$1" probe="http"/>
-      <server id="web2" host="127.0.0.1" port="$2" probe="http"/>
+      <server id="web1" host="$H_ADDR" port="$1" probe="http"/>
+      <server id="web2" host="$H_ADDR" port="$2" probe="http"/>
     </group>
     <group id="mail" title="Mail">
-      <server id="mail1" host="127.0.0.1" port="$3" probe="smtp"/>
+      <server id="mail1" host="$H_ADDR" port="$3" probe="smtp"/>
     </group>
   </area>
   <service id="website" title="Website"><needs group="web"/></service>
@@ -52,9 +52,10 @@ m_start_agent() {
 
 m_start_world() {
 	H_SNMPD_EXTRA="${1:-}"
-	_mp1=$(h_free_port tcp)
-	_mp2=$(h_free_port tcp)
-	_mp3=$(h_free_port tcp)
+	# on the test's own loopback address: nobody else can take them
+	_mp1=$(h_server_port)
+	_mp2=$(h_server_port)
+	_mp3=$(h_server_port)
 	h_start_fakesvc web1=http:$_mp1 web2=http:$_mp2 mail1=smtp:$_mp3
 	h_start_snmpd
 	m_config "$_mp1" "$_mp2" "$_mp3"
