@@ -106,6 +106,29 @@ static void add_update(struct inc_drafter *d, struct news_item *it,
 		d->oom = true;
 }
 
+static bool id_taken(const struct inc_drafter *d, const char *id)
+{
+	for (size_t i = 0; i < d->drafts.n; i++)
+		if (d->drafts.items[i].id != NULL &&
+		    strcmp(d->drafts.items[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* "auto-KIND-ID-SECOND", unique among the drafts: a journal whose clock
+ * stepped back (NTP) can open a second incident of one object at the
+ * second of its first; the second one gets "-2", and so on, since page
+ * anchors and feed entry ids must not be shared. */
+static void incident_id(const struct inc_drafter *d, char *id, size_t len,
+			const struct gd_event *ev, time_t at)
+{
+	int n = snprintf(id, len, "auto-%s-%s-%lld",
+			 gd_event_kind_name(ev->kind), ev->id, (long long)at);
+
+	for (unsigned k = 2; n > 0 && (size_t)n < len && id_taken(d, id); k++)
+		snprintf(id + n, len - (size_t)n, "-%u", k);
+}
+
 static long open_new(struct inc_drafter *d, const struct gd_event *ev,
 		     const char *title, time_t at)
 {
@@ -116,8 +139,7 @@ static long open_new(struct inc_drafter *d, const struct gd_event *ev,
 		d->oom = true;
 		return -1;
 	}
-	snprintf(id, sizeof id, "auto-%s-%s-%lld", gd_event_kind_name(ev->kind),
-		 ev->id, (long long)at);
+	incident_id(d, id, sizeof id, ev, at);
 	snprintf(head, sizeof head, "%s down", title);
 	it->kind = NEWS_INCIDENT;
 	it->automatic = true;

@@ -17,7 +17,7 @@ curl ca-certificates jq procps iproute2
 chromium fonts-dejavu-core
 busybox
 monitoring-plugins-basic
-valgrind clang
+valgrind clang libclang-rt-14-dev
 "
 
 missing=""

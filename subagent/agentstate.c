@@ -142,9 +142,17 @@ static size_t split(char *line, char **f, size_t max)
 	return n;
 }
 
+/* A table index: 1 .. MODEL_INDEX_MAX (see model.h). */
+static int get_index(const char *s, uint32_t *out)
+{
+	if (get_u32(s, out) < 0 || *out == 0 || *out > MODEL_INDEX_MAX)
+		return -1;
+	return 0;
+}
+
 static int read_status(char **f, struct model_status_state *st)
 {
-	if (get_u32(f[0], &st->index) < 0 || st->index == 0)
+	if (get_index(f[0], &st->index) < 0)
 		return -1;
 	if (gd_status_parse(f[1], &st->status) < 0)
 		return -1;
@@ -167,7 +175,7 @@ static int read_server(char **f, struct model_srv_state *st)
 {
 	uint32_t hb;
 
-	if (get_u32(f[0], &st->index) < 0 || st->index == 0 ||
+	if (get_index(f[0], &st->index) < 0 ||
 	    gd_oper_parse(f[1], &st->oper) < 0 ||
 	    get_time(f[2], &st->up_since) < 0 ||
 	    get_time(f[3], &st->last_change) < 0 ||
@@ -203,7 +211,7 @@ static int read_record(struct reader *r, size_t k, char *rest)
 	if (n != kinds[k].nfields + 1 || !gd_id_valid(f[0]))
 		return -1;
 	if (kinds[k].kind == MODEL_AREA)
-		rc = get_u32(f[1], &rec.u.index) < 0 || rec.u.index == 0 ? -1
+		rc = get_index(f[1], &rec.u.index) < 0 ? -1
 									: 0;
 	else if (kinds[k].kind == MODEL_SERVER)
 		rc = read_server(f + 1, &rec.u.srv);
@@ -227,7 +235,8 @@ static int read_next(struct reader *r, char *rest)
 	if (split(rest, f, MODEL_KINDS) != MODEL_KINDS)
 		return -1;
 	for (int i = 0; i < MODEL_KINDS; i++)
-		if (get_u32(f[i], &r->out->next[order[i]]) < 0)
+		if (get_u32(f[i], &r->out->next[order[i]]) < 0 ||
+		    r->out->next[order[i]] > MODEL_INDEX_MAX + 1)
 			return -1;
 	return 0;
 }

@@ -113,6 +113,11 @@ struct model_saved_rec {
 	} u;
 };
 
+/* Table indexes run from 1 to MODEL_INDEX_MAX; a state file offering
+ * more is refused, which leaves 2^31 fresh indexes for ids added while an
+ * agent runs: the counters never wrap round to 0 or to a taken one. */
+#define MODEL_INDEX_MAX 0x7fffffffU
+
 /* The table index a saved record of kind k carries. */
 uint32_t model_saved_index(enum model_kind k, const struct model_saved_rec *r);
 

@@ -173,6 +173,18 @@ static void test_damaged(void **state)
 	gd_errlist_clear(&errs);
 	model_saved_free(&sv);
 
+	/* indexes past MODEL_INDEX_MAX would wrap the counters to 0 */
+	write_file("greendot-agent-state 1\n"
+		   "next 2 2 4294967295 2\n"
+		   "area a 2147483648\n"
+		   "server s2 4294967294 up 10 10 1 0 7 0 active active 0 0 ok\n");
+	assert_int_equal(astate_load(path, &sv, &errs), 0);
+	assert_int_equal(errs.n, 3);
+	assert_int_equal(sv.n[MODEL_SERVER], 0);
+	assert_int_equal(sv.n[MODEL_AREA], 0);
+	gd_errlist_clear(&errs);
+	model_saved_free(&sv);
+
 	write_file("greendot-agent-state 99\n");
 	assert_int_equal(astate_load(path, &sv, &errs), -1);
 	gd_errlist_clear(&errs);
