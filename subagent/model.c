@@ -307,12 +307,14 @@ uint32_t model_saved_index(enum model_kind k, const struct model_saved_rec *r)
 static void reserve_saved(struct model *m, const struct model_saved *sv)
 {
 	for (int k = 0; k < MODEL_KINDS; k++) {
-		if (sv->next[k] > m->next[k])
+		/* astate_load refuses larger ones; a caller that did not
+		 * read a file must not wrap the counters either */
+		if (sv->next[k] > m->next[k] && sv->next[k] <= MODEL_INDEX_MAX + 1)
 			m->next[k] = sv->next[k];
 		for (size_t i = 0; i < sv->n[k]; i++) {
 			uint32_t x = model_saved_index((enum model_kind)k, &sv->v[k][i]);
 
-			if (x >= m->next[k] && x < UINT32_MAX)
+			if (x >= m->next[k] && x <= MODEL_INDEX_MAX)
 				m->next[k] = x + 1;
 		}
 	}
