@@ -732,8 +732,9 @@ int gd_journal_append(struct gd_journal *j, const struct gd_event *ev,
 	buf = format_batch(ev, n, &len);
 	if (buf == NULL || fstat(j->fd, &st) < 0)
 		goto out;
+	/* the caller says it failed: a full disk fails every append, and
+	 * only the caller can rate-limit that */
 	if (write_all(j->fd, buf, len) < 0 || sync_data(j->fd) < 0) {
-		log_err("%s: append failed: %s", j->path, strerror(errno));
 		cut_back(j->fd, st.st_size);
 		goto out;
 	}

@@ -66,8 +66,9 @@ struct gd_journal_stats {
  * EINVAL when the file is not a journal, EWOULDBLOCK when another
  * process has it open for appending. */
 int gd_journal_open(const char *path, struct gd_journal **out);
-/* Appends n records with one write and one fdatasync.  0 or -1/errno;
- * on failure nothing partial stays (the file is truncated back). */
+/* Appends n records with one write and one fdatasync.  0 or -1/errno
+ * (not logged: the caller knows how often to say it); on failure nothing
+ * partial stays (the file is truncated back). */
 int gd_journal_append(struct gd_journal *j, const struct gd_event *ev,
 		      size_t n);
 void gd_journal_close(struct gd_journal *j);

@@ -433,9 +433,13 @@ static void write_doc(struct writer *wr, const struct gd_state *st)
 }
 
 /* libxml2's output callback: straight into the temporary file. */
+/* A failed write (a full disk) is kept in af.error and reported by
+ * gd_state_write with its errno; telling libxml2 would make it print its
+ * own "I/O error : flush error" on stderr at every try. */
 static int afile_out(void *ctx, const char *buf, int len)
 {
-	return gd_afile_write(ctx, buf, (size_t)len) < 0 ? -1 : len;
+	gd_afile_write(ctx, buf, (size_t)len);
+	return len;
 }
 
 int gd_state_write(const char *path, const struct gd_state *st)

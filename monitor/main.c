@@ -22,15 +22,33 @@
 #include "snmp_args.h"
 #include "xmlsafe.h"
 
-/* The data folder, absolute: the daemon leaves its working folder. */
-static char *absolute_data(const char *data)
+/* path after the working folder, if relative; it need not exist. */
+static char *joined_cwd(const char *path)
 {
-	if (gd_mkdir_p(data, 0755) < 0) {
-		fprintf(stderr, "greendot-monitor: --data %s: %s\n", data,
+	char *cwd, *out = NULL;
+
+	if (path[0] == '/')
+		return strdup(path);
+	cwd = getcwd(NULL, 0);
+	if (cwd != NULL && asprintf(&out, "%s/%s", cwd, path) < 0)
+		out = NULL;
+	free(cwd);
+	return out;
+}
+
+/* The data folder, absolute: the daemon leaves its working folder.  Made
+ * here, before detaching, so that a mistake shows on the terminal; with
+ * --user it is made once root is gone (mon.c), or it would be root's. */
+static char *absolute_data(const struct mon_opts *o)
+{
+	if (o->user != NULL)
+		return joined_cwd(o->data);
+	if (gd_mkdir_p(o->data, 0755) < 0) {
+		fprintf(stderr, "greendot-monitor: --data %s: %s\n", o->data,
 			strerror(errno));
 		return NULL;
 	}
-	return realpath(data, NULL);
+	return realpath(o->data, NULL);
 }
 
 static int run(struct mon_opts *o)
@@ -76,7 +94,7 @@ int main(int argc, char **argv)
 		args_free(&o);
 		return 1;
 	}
-	data = absolute_data(o.data);
+	data = absolute_data(&o);
 	rc = 1;
 	if (data != NULL) {
 		o.data = data;

@@ -3,7 +3,9 @@
  */
 #include "mon.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 #include "journal.h"
 #include "log.h"
 #include "poll.h"
+#include "priv.h"
 #include "render_child.h"
 #include "rrdlayout.h"
 #include "rrdw.h"
@@ -28,6 +31,9 @@
 
 #define MAX_BACKOFF_S 300.0
 #define REMIND_S 600		/* "still not answering", at most this often */
+/* Records kept while the journal cannot be written (a full disk), about
+ * 1 KB each; past this the oldest go, counted. */
+#define JOURNAL_PENDING_MAX 10000
 
 struct mon_agent {
 	struct mon *m;
@@ -55,6 +61,8 @@ struct mon {
 	struct mon_agent *agents;
 	size_t nagents;
 	struct gd_journal *journal;
+	struct diff_events jpending;	/* records not written yet */
+	unsigned long jlost;		/* records dropped: pending full */
 	struct gd_rrdw *rrdw;
 	struct trap_listener *trap;
 	struct rchild *render;
@@ -63,7 +71,9 @@ struct mon {
 	size_t once_left;		/* --once: agents still polling */
 	bool once_rendering, once_done;
 	int status;			/* exit status */
-	struct gd_ratelimit rl_journal, rl_nomatch;
+	bool jfailing;			/* the last append failed */
+	bool state_failing;		/* the last state write failed */
+	struct gd_ratelimit rl_journal, rl_nomatch, rl_state;
 };
 
 static double now_epoch(void)
@@ -86,15 +96,72 @@ static char *data_path(const char *data, const char *name)
 
 /* --- the journal -------------------------------------------------------- */
 
-static void journal_write(struct mon *m, const struct diff_events *ev)
+/* Queues n records behind those waiting; the oldest go past the bound. */
+static int journal_queue(struct mon *m, const struct gd_event *v, size_t n)
 {
+	struct diff_events *p = &m->jpending;
+	size_t drop = p->n + n > JOURNAL_PENDING_MAX ?
+		      p->n + n - JOURNAL_PENDING_MAX : 0;
+
+	if (n > JOURNAL_PENDING_MAX) {	/* keep the newest */
+		m->jlost += n - JOURNAL_PENDING_MAX;
+		return journal_queue(m, v + (n - JOURNAL_PENDING_MAX),
+				     JOURNAL_PENDING_MAX);
+	}
+	if (p->n + n > p->cap) {
+		size_t cap = p->n + n < 64 ? 64 : (p->n + n) * 2;
+		struct gd_event *nv;
+
+		cap = cap > JOURNAL_PENDING_MAX ? JOURNAL_PENDING_MAX : cap;
+		nv = realloc(p->v, cap * sizeof *nv);
+		if (nv == NULL)
+			return -1;
+		p->v = nv;
+		p->cap = cap;
+	}
+	memmove(p->v, p->v + drop, (p->n - drop) * sizeof *p->v);
+	p->n -= drop;
+	memcpy(p->v + p->n, v, n * sizeof *v);
+	p->n += n;
+	m->jlost += drop;
+	return 0;
+}
+
+/*
+ * Appends what waits, in order.  A failed append (a full disk) leaves
+ * the journal as it was (gd_journal_append truncates back) and the
+ * records waiting for the next append or cycle: one log line when it
+ * starts failing, rate-limited reminders, one when it writes again.
+ */
+static void journal_flush(struct mon *m)
+{
+	struct diff_events *p = &m->jpending;
 	unsigned suppressed = 0;
 
-	if (ev->n == 0 || gd_journal_append(m->journal, ev->v, ev->n) == 0)
+	if (p->n == 0)
 		return;
-	if (gd_ratelimit(&m->rl_journal, time(NULL), &suppressed))
-		log_err("journal: %zu record(s) lost: %s (%u more suppressed)",
-			ev->n, strerror(errno), suppressed);
+	if (gd_journal_append(m->journal, p->v, p->n) == 0) {
+		if (m->jfailing)
+			log_notice("journal: writing again; %zu delayed "
+				   "record(s) written, %lu lost", p->n,
+				   m->jlost);
+		m->jfailing = false;
+		p->n = 0;
+		return;
+	}
+	if (gd_ratelimit(&m->rl_journal, time(NULL), &suppressed) ||
+	    !m->jfailing)
+		log_err("journal: cannot append: %s; %zu record(s) wait "
+			"(at most %d)", strerror(errno), p->n,
+			JOURNAL_PENDING_MAX);
+	m->jfailing = true;
+}
+
+static void journal_write(struct mon *m, const struct diff_events *ev)
+{
+	if (ev->n > 0 && journal_queue(m, ev->v, ev->n) < 0)
+		log_err("journal: %zu record(s) lost: out of memory", ev->n);
+	journal_flush(m);
 }
 
 static void journal_agent(struct mon_agent *a, const char *old_word,
@@ -109,6 +176,24 @@ static void journal_agent(struct mon_agent *a, const char *old_word,
 }
 
 /* --- RRD files ---------------------------------------------------------- */
+
+/*
+ * A flush creates files for a second at most (rrdw.h); a daemon creates
+ * the rest at its next cycles, but --once has no next cycle: the samples
+ * of files not created yet would be lost.  Flush while flushes create.
+ */
+static void rrd_finish_creating(struct mon *m)
+{
+	struct gd_rrdw_stats st;
+	unsigned long before;
+
+	do {
+		gd_rrdw_stats(m->rrdw, &st);
+		before = st.created;
+		gd_rrdw_flush(m->rrdw);
+		gd_rrdw_stats(m->rrdw, &st);
+	} while (st.created > before);
+}
 
 static void rrd_record(struct mon *m, const struct gd_state_agent *ag,
 		       bool unknown, time_t t)
@@ -133,6 +218,8 @@ static void rrd_record(struct mon *m, const struct gd_state_agent *ag,
 	}
 	/* each file logs its own failure (rate-limited) */
 	gd_rrdw_flush(m->rrdw);
+	if (m->o->once)
+		rrd_finish_creating(m);
 }
 
 /* --- the state file ----------------------------------------------------- */
@@ -161,6 +248,27 @@ static int shown_agent(const struct mon_agent *a, struct gd_state_agent *out,
 	return 0;
 }
 
+/* A failed write (a full disk) leaves the old file (afile.h); the next
+ * cycle writes again.  Said when it starts failing, then rate-limited,
+ * and when it works again. */
+static void state_write_file(struct mon *m, const struct gd_state *st)
+{
+	unsigned suppressed = 0;
+
+	if (gd_state_write(m->state_path, st) == 0) {
+		if (m->state_failing)
+			log_notice("%s: written again", m->state_path);
+		m->state_failing = false;
+		return;
+	}
+	if (gd_ratelimit(&m->rl_state, time(NULL), &suppressed) ||
+	    !m->state_failing)
+		log_err("%s: %s; the previous one stays (%u more failures "
+			"not logged)", m->state_path, strerror(errno),
+			suppressed);
+	m->state_failing = true;
+}
+
 static void state_write(struct mon *m, bool render)
 {
 	struct gd_state st = { .generated = time(NULL), .nagents = 0 };
@@ -173,8 +281,8 @@ static void state_write(struct mon *m, bool render)
 			st.nagents++;
 	if (st.agents == NULL || shallow == NULL)
 		log_err("%s: out of memory", m->state_path);
-	else if (gd_state_write(m->state_path, &st) < 0)
-		log_err("%s: %s", m->state_path, strerror(errno));
+	else
+		state_write_file(m, &st);
 	for (size_t i = 0; i < st.nagents; i++)
 		if (shallow[i])
 			diff_unknown_free(&st.agents[i]);
@@ -550,6 +658,45 @@ static int setup_agents(struct mon *m)
 	return 0;
 }
 
+/* Removes from dir the names holding `infix` (temporary files of an
+ * atomic write: afile.h, rrdw.c).  Returns how many went. */
+static size_t sweep_dir(const char *dir, const char *infix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		if (strstr(e->d_name, infix) != NULL &&
+		    unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A run killed mid-write (SIGKILL, a crash) leaves its temporary files:
+ * the target is intact, the temporary is garbage.  Only one monitor
+ * writes DATA (the journal's lock is held when this runs), so every
+ * such file is a leftover.
+ */
+static void sweep_temps(const char *data)
+{
+	static const char *const kinds[] = GD_RRD_KIND_DIRS;
+	char dir[PATH_MAX];
+	size_t n = sweep_dir(data, "state.xml.tmp.");
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		snprintf(dir, sizeof dir, "%s/rrd/%s", data, kinds[i]);
+		n += sweep_dir(dir, ".rrd.tmp.");
+	}
+	if (n > 0)
+		log_notice("%s: removed %zu temporary file(s) an interrupted "
+			   "run left", data, n);
+}
+
 static int setup_files(struct mon *m)
 {
 	char *jpath = data_path(m->o->data, "journal");
@@ -567,6 +714,7 @@ static int setup_files(struct mon *m)
 			"in use by another greendot-monitor" : strerror(errno));
 		goto out;
 	}
+	sweep_temps(m->o->data);
 	m->rrdw = gd_rrdw_new(m->o->data, m->o->rrdcached);
 	rc = m->rrdw != NULL ? 0 : -1;
 out:
@@ -586,11 +734,27 @@ static int setup_extras(struct mon *m)
 	    (m->render = rchild_new(m->loop, o->data, o->render_to, o->news,
 				    render_idle, m)) == NULL)
 		return -1;
+	return 0;
+}
+
+/* The notification port may be below 1024: bound first, as root; then
+ * --user, and every file is the user's. */
+static int setup_trap_user(struct mon *m)
+{
+	const struct mon_opts *o = m->o;
+	struct gd_user u;
+
 	if (o->trap_listen != NULL && !o->once &&
 	    (m->trap = trap_listen(m->loop, o->trap_listen, o->trap_community,
 				   on_trap, m)) == NULL)
 		return -1;
-	return 0;
+	if (o->user == NULL)
+		return 0;
+	if (gd_priv_lookup(o->user, &u) < 0) {
+		log_err("--user %s: %s", o->user, gd_priv_strerror(errno));
+		return -1;
+	}
+	return gd_priv_drop(&u);
 }
 
 struct mon *mon_new(struct ev_loop *loop, const struct mon_opts *o)
@@ -602,17 +766,31 @@ struct mon *mon_new(struct ev_loop *loop, const struct mon_opts *o)
 	m->loop = loop;
 	m->o = o;
 	m->status = 1;
-	m->rl_journal = (struct gd_ratelimit)GD_RATELIMIT_INIT(60, 5);
+	m->rl_journal = (struct gd_ratelimit)GD_RATELIMIT_INIT(60, 1);
 	m->rl_nomatch = (struct gd_ratelimit)GD_RATELIMIT_INIT(600, 3);
+	m->rl_state = (struct gd_ratelimit)GD_RATELIMIT_INIT(60, 1);
 	ev_timer_init(&m->write, state_write_cb, m);
-	if (setup_files(m) < 0 || setup_agents(m) < 0 ||
-	    setup_extras(m) < 0 || setup_signals(m) < 0) {
+	if (setup_trap_user(m) < 0 || setup_files(m) < 0 ||
+	    setup_agents(m) < 0 || setup_extras(m) < 0 ||
+	    setup_signals(m) < 0) {
 		mon_free(m);
 		return NULL;
 	}
 	restore_state(m);
 	ev_set_prepare(loop, prepare, m);
 	return m;
+}
+
+/* What the listener saw in the whole run, for the log at exit. */
+static void log_trap_stats(const struct trap_listener *l)
+{
+	struct trap_stats st;
+
+	trap_get_stats(l, &st);
+	log_info("notifications: received %lu, accepted %lu, refused %lu, "
+		 "unknown %lu, malformed %lu, dropped %lu", st.received,
+		 st.accepted, st.refused, st.unknown, st.malformed,
+		 st.garbled);
 }
 
 int mon_run(struct mon *m)
@@ -626,6 +804,8 @@ int mon_run(struct mon *m)
 		log_err("event loop: %s", strerror(errno));
 		return 1;
 	}
+	if (m->trap != NULL)
+		log_trap_stats(m->trap);
 	if (!m->o->once) {
 		ev_timer_stop(m->loop, &m->write);
 		state_write(m, false);
@@ -650,6 +830,12 @@ void mon_free(struct mon *m)
 	free(m->agents);
 	rchild_free(m->render);
 	gd_rrdw_free(m->rrdw);
+	if (m->journal != NULL)
+		journal_flush(m);
+	if (m->jpending.n > 0)
+		log_err("journal: %zu record(s) not written at exit",
+			m->jpending.n);
+	diff_events_clear(&m->jpending);
 	gd_journal_close(m->journal);
 	free(m->state_path);
 	free(m);

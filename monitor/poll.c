@@ -52,6 +52,7 @@ struct poll_agent {
 	bool scalars_done;
 	size_t nranges, left;		/* ranges of the cycle, not done */
 	struct gd_state_agent head;	/* the scalars' fields */
+	const char *broken;		/* a table ptab_rows_broken found */
 
 	struct poll_range **queue;	/* ranges ready to send: a ring */
 	size_t qhead, qlen, qcap;
@@ -164,6 +165,8 @@ static int take_table(struct poll_agent *pa, enum ptab_id t,
 	if (ptab_rows_finish(&w->rows) < 0)
 		return -1;
 	add_counts(&pa->res.counts, &w->rows.stats);
+	if (pa->broken == NULL && ptab_rows_broken(&w->rows))
+		pa->broken = ptab_table(t)->name;
 	free(w->prev);
 	rows = ptab_rows_take(&w->rows, &n, &w->prev);
 	w->nprev = n;
@@ -222,6 +225,17 @@ static bool cycle_complete(const struct poll_agent *pa)
 	return pa->scalars_done && pa->left == 0;
 }
 
+/* Rows the agent's answers lost (poll_table.h ptab_rows_broken): the
+ * model would show them removed; the cycle fails, they stay unknown. */
+static void broken_walk(struct poll_agent *pa)
+{
+	gd_state_agent_clear(pa->res.agent);
+	free(pa->res.agent);
+	pa->res.agent = NULL;
+	fail(pa, "%s: the agent's answers do not walk the table (%s)",
+	     pa->broken, pa->res.counts.last_problem);
+}
+
 /* Called whenever a request ends: once nothing is in flight, the cycle
  * is over (failed, or complete). */
 static void maybe_finish(struct poll_agent *pa)
@@ -234,6 +248,8 @@ static void maybe_finish(struct poll_agent *pa)
 		pa->res.agent = build_agent(pa);
 		if (pa->res.agent == NULL)
 			fail(pa, "out of memory building the model");
+		else if (pa->broken != NULL)
+			broken_walk(pa);
 	}
 	pa->res.ok = !pa->failed;
 	pa->res.seconds = (double)(ev_monotonic_ns() - pa->started_ns) / 1e9;
@@ -629,6 +645,7 @@ int poll_agent_start(struct poll_agent *pa)
 	pa->busy = true;
 	pa->failed = false;
 	pa->scalars_done = false;
+	pa->broken = NULL;
 	memset(&pa->res, 0, sizeof pa->res);
 	pa->started_ns = ev_monotonic_ns();
 	if (cycle_plan(pa) < 0)

@@ -21,7 +21,8 @@
  *
  * The cycle ends when every range is walked (a new model, common/state.h)
  * or at the first failure (a timeout after net-snmp's retries, an error
- * status, a send failure); the requests still in flight are then waited
+ * status, a send failure, or tables whose answers did not walk:
+ * poll_table.h ptab_rows_broken); the requests still in flight are then waited
  * for, so no callback outlives its cycle.  The result is delivered from
  * a timer, never from inside a net-snmp callback.
  */

@@ -466,6 +466,12 @@ int ptab_rows_finish(struct ptab_rows *r)
 	return 0;
 }
 
+bool ptab_rows_broken(const struct ptab_rows *r)
+{
+	return r->stats.bad_index > 0 || r->stats.out_of_order > 0 ||
+	       (r->n == 0 && r->stats.no_name > 0);
+}
+
 void *ptab_rows_take(struct ptab_rows *r, size_t *n, uint32_t **index)
 {
 	void *rows = r->rows;

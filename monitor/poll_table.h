@@ -102,6 +102,14 @@ void *ptab_rows_get(struct ptab_rows *r, uint32_t idx);
  */
 int ptab_rows_finish(struct ptab_rows *r);
 /*
+ * After ptab_rows_finish: whether the walk went wrong enough that the
+ * rows are not the table — an index that is not one Unsigned32 or that
+ * did not increase stopped a column early, or no row kept its Name (an
+ * empty table, to whoever reads the rows).  The poller fails such a cycle
+ * (the objects unknown) rather than report the missing rows as removed.
+ */
+bool ptab_rows_broken(const struct ptab_rows *r);
+/*
  * Hands the rows array (struct gd_state_x[n]) and the index array to the
  * caller, who frees them (the row strings with the state's free); the
  * rows struct is left empty.

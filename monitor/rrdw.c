@@ -4,7 +4,10 @@
  * Samples wait in a queue per file (sorted, one per step) until a flush.
  * A flush first makes sure of every file it touches — created, or its
  * layout checked and its last update known — then writes directly with
- * rrd_update_r, or sends one BATCH to rrdcached (rrdw_cached.c).
+ * rrd_update_r, or sends one BATCH to rrdcached (rrdw_cached.c).  What
+ * rrdcached acknowledged moves from the queue to the file's kept samples
+ * (sorted, newer than the queue's), sent again after a restart that lost
+ * them (rrdw.h).
  *
  * librrd contracts relied upon (1.7):
  *   - errors are per thread: rrd_clear_error() before a call,
@@ -89,6 +92,12 @@ struct rrdw_sample {
 	double v[RRDW_MAX_DS];
 };
 
+/* A sample rrdcached acknowledged, and when. */
+struct rrdw_kept {
+	struct rrdw_sample s;
+	time_t acked;
+};
+
 struct rrdw_file {
 	enum gd_rrd_kind kind;
 	char id[GD_ID_MAX + 1];
@@ -98,11 +107,15 @@ struct rrdw_file {
 	bool failed;		/* failed in this flush (logged, counted once) */
 	bool reported;		/* its layout mismatch was logged */
 	bool sent;		/* in this flush's batch */
+	bool resend;		/* new connection: kept samples newer than
+				   LAST go back to the queue */
 	time_t last;		/* last update in the file (RRDW_OK) */
 	time_t bad_since;	/* when found different from the layout */
 	char *path;
 	struct rrdw_sample *q;	/* waiting samples, sorted by t, one per step */
 	size_t nq, capq;
+	struct rrdw_kept *k;	/* acknowledged by rrdcached, sorted by t */
+	size_t nk, capk;
 };
 
 /* A command of the batch: whose, and whether errors matter. */
@@ -120,6 +133,14 @@ struct gd_rrdw {
 	struct rrdw_cmd *cmds;	/* the batch being sent, by command number - 1 */
 	size_t capcmds;
 	bool down;		/* rrdcached failed at the last flush */
+	unsigned window;	/* seconds acknowledged samples are kept */
+	bool kept_any;		/* something was kept once: watch for restarts */
+	time_t alive_at;	/* rrdcached last seen up on this connection */
+	time_t resend_after;	/* resync: kept samples acknowledged before
+				   this were on disk before it went */
+	size_t resync_files, resent_now;	/* this resync's, for its log line */
+	bool resyncing;		/* a new connection's LAST still to ask */
+	time_t now;		/* the flush's */
 	struct timespec flush_start;
 	size_t deferred;	/* files left to create at the next flush */
 	locale_t c_locale;
@@ -240,6 +261,7 @@ static void rrdw_file_free(void *p)
 	struct rrdw_file *f = p;
 
 	free(f->q);
+	free(f->k);
 	free(f->path);
 	free(f);
 }
@@ -332,27 +354,116 @@ static int rrdw_queue_room(struct gd_rrdw *w, struct rrdw_file *f, size_t *at)
 	return f->nq == f->capq ? rrdw_queue_grow(f) : 0;
 }
 
-/* Queues a sample in time order; a second one for the same step replaces
- * the first. */
-static int rrdw_queue_put(struct gd_rrdw *w, struct rrdw_file *f, time_t t,
-			  const double *v, size_t n)
+/* Where a sample for t goes in the queue: after every older one. */
+static size_t rrdw_queue_find(const struct rrdw_file *f, time_t t)
 {
 	size_t at = f->nq;
 
 	while (at > 0 && f->q[at - 1].t > t)
 		at--;
+	return at;
+}
+
+/* s at position at (rrdw_queue_find), unless the queue is full of newer
+ * ones; 0, or -1 when not queued. */
+static int rrdw_queue_insert(struct gd_rrdw *w, struct rrdw_file *f,
+			     size_t at, const struct rrdw_sample *s)
+{
+	if (rrdw_queue_room(w, f, &at) < 0)
+		return -1;
+	memmove(f->q + at + 1, f->q + at, (f->nq - at) * sizeof *f->q);
+	f->q[at] = *s;
+	f->nq++;
+	return 0;
+}
+
+/* Queues a sample in time order; a second one for the same step replaces
+ * the first. */
+static int rrdw_queue_put(struct gd_rrdw *w, struct rrdw_file *f, time_t t,
+			  const double *v, size_t n)
+{
+	struct rrdw_sample s = { .t = t };
+	size_t at = rrdw_queue_find(f, t);
+
 	if (at > 0 && f->q[at - 1].t == t) {
 		memcpy(f->q[at - 1].v, v, n * sizeof *v);
 		w->st.replaced++;
 		return 0;
 	}
-	if (rrdw_queue_room(w, f, &at) < 0)
+	memcpy(s.v, v, n * sizeof *v);
+	if (rrdw_queue_insert(w, f, at, &s) < 0)
 		return 0;
-	memmove(f->q + at + 1, f->q + at, (f->nq - at) * sizeof *f->q);
-	f->q[at].t = t;
-	memcpy(f->q[at].v, v, n * sizeof *v);
-	f->nq++;
 	return rrdw_mark_dirty(w, f);
+}
+
+/* A kept sample sent again: in time order, unless one for its step is
+ * queued (newer news); 1 when queued. */
+static size_t rrdw_queue_resend(struct gd_rrdw *w, struct rrdw_file *f,
+				const struct rrdw_sample *s)
+{
+	size_t at = rrdw_queue_find(f, s->t);
+
+	if (at > 0 && f->q[at - 1].t == s->t)
+		return 0;
+	return rrdw_queue_insert(w, f, at, s) == 0;
+}
+
+/* --- samples rrdcached acknowledged ------------------------------------- */
+
+/* The first n kept samples are forgotten. */
+static void rrdw_kept_shift(struct rrdw_file *f, size_t n)
+{
+	if (n == 0)
+		return;		/* f->k may be NULL yet */
+	memmove(f->k, f->k + n, (f->nk - n) * sizeof *f->k);
+	f->nk -= n;
+}
+
+static void rrdw_kept_clear(struct rrdw_file *f)
+{
+	f->nk = 0;
+	f->resend = false;
+}
+
+static int rrdw_kept_grow(struct rrdw_file *f)
+{
+	size_t cap = f->capk ? 2 * f->capk : 4;
+	struct rrdw_kept *k;
+
+	if (cap > GD_RRDW_RESEND_MAX)
+		cap = GD_RRDW_RESEND_MAX;
+	k = realloc(f->k, cap * sizeof *k);
+	if (k == NULL)
+		return -1;
+	f->k = k;
+	f->capk = cap;
+	return 0;
+}
+
+/*
+ * rrdcached acknowledged s: it is in its cache, and in its journal's
+ * stdio buffer, which 1.7.2 writes out only when full; the cache reaches
+ * the file within -w (300 s).  Kept until the window has passed (with the
+ * daemon up), at most GD_RRDW_RESEND_MAX; a sample not newer than the
+ * newest kept is already there.
+ */
+static void rrdw_keep(struct gd_rrdw *w, struct rrdw_file *f,
+		      const struct rrdw_sample *s)
+{
+	size_t old = 0;
+
+	if (w->rrdc == NULL || w->window == 0 ||
+	    (f->nk > 0 && f->k[f->nk - 1].s.t >= s->t))
+		return;
+	while (old < f->nk && w->now - f->k[old].acked >= (time_t)w->window)
+		old++;
+	if (f->nk - old == GD_RRDW_RESEND_MAX)
+		old++;
+	rrdw_kept_shift(f, old);
+	if (f->nk == f->capk && rrdw_kept_grow(f) < 0)
+		return;		/* not kept: lost only if rrdcached dies too */
+	f->k[f->nk++] = (struct rrdw_kept){ *s, w->now };
+	w->kept_any = true;
 }
 
 /* Samples not newer than the file's last update: rrdtool would refuse
@@ -361,14 +472,19 @@ static void rrdw_skip_old(struct gd_rrdw *w, struct rrdw_file *f)
 {
 	size_t n = 0;
 
-	while (n < f->nq && f->q[n].t <= f->last)
-		n++;
+	/* rrdcached's LAST said it has them (a batch that broke half-way):
+	 * maybe in its cache only */
+	for (; n < f->nq && f->q[n].t <= f->last; n++)
+		rrdw_keep(w, f, &f->q[n]);
 	rrdw_queue_shift(f, n);
 	w->st.skipped += n;
 }
 
+/* The queue is written, or acknowledged by rrdcached (then kept). */
 static void rrdw_written(struct gd_rrdw *w, struct rrdw_file *f)
 {
+	for (size_t i = 0; i < f->nq; i++)
+		rrdw_keep(w, f, &f->q[i]);
 	f->last = f->q[f->nq - 1].t;
 	w->st.written += f->nq;
 	f->nq = 0;
@@ -460,6 +576,7 @@ static int rrdw_mismatch(struct gd_rrdw *w, struct rrdw_file *f,
 {
 	w->st.dropped += f->nq;
 	f->nq = 0;
+	rrdw_kept_clear(f);
 	f->state = RRDW_BAD;
 	f->bad_since = time(NULL);
 	if (f->reported)
@@ -587,6 +704,7 @@ static int rrdw_create(struct gd_rrdw *w, struct rrdw_file *f)
 	f->state = RRDW_OK;
 	f->reported = false;
 	f->forget = w->rrdc != NULL;
+	rrdw_kept_clear(f);	/* an older file's */
 	return 0;
 }
 
@@ -681,12 +799,14 @@ struct rrdw_last_ctx {
 	size_t n;
 };
 
-/* Checked again at the next flush: deleted meanwhile? */
+/* Checked again at the next flush: deleted meanwhile?  Its kept samples
+ * belong to a file that is no more. */
 static void rrdw_last_error(void *arg, size_t i, const char *msg)
 {
 	struct rrdw_last_ctx *ctx = arg;
 	struct rrdw_file *f = ctx->files[i - 1];
 
+	rrdw_kept_clear(f);
 	f->state = RRDW_UNCHECKED;
 	rrdw_fail(ctx->w, f, "rrd: rrdcached LAST %s: %s%s", f->path, msg,
 		  rrdw_hint(msg));
@@ -715,6 +835,95 @@ static void rrdw_conn_failed(struct gd_rrdw *w, const char *what)
 		 "kept for the next flush", what, gd_rrdc_error(w->rrdc), n);
 }
 
+/* --- after a new connection: what rrdcached lost ----------------------- */
+
+/* A file with kept samples: LAST is asked before anything is sent. */
+static void rrdw_resync_visit(const void *node, VISIT which, void *arg)
+{
+	struct gd_rrdw *w = arg;
+	struct rrdw_file *f = *(struct rrdw_file *const *)node;
+
+	if ((which != postorder && which != leaf) || f->nk == 0)
+		return;
+	f->resend = true;
+	if (f->state == RRDW_OK)
+		f->state = RRDW_NEED_LAST;
+	/* no memory: LAST is asked when it has a sample again */
+	rrdw_mark_dirty(w, f);
+	w->resync_files++;
+}
+
+/*
+ * A new connection may be a restarted rrdcached that lost what it had
+ * acknowledged on the old one (not yet in its journal file, nor in the
+ * RRD file: rrdw.h).  Every file with kept samples asks LAST before
+ * anything is sent; those acknowledged more than the window before the
+ * old daemon was last seen up were on disk before it went.
+ */
+static void rrdw_resync_start(struct gd_rrdw *w)
+{
+	w->resync_files = 0;
+	w->resent_now = 0;
+	twalk_r(w->files, rrdw_resync_visit, w);
+	w->resyncing = w->resync_files > 0;
+	w->resend_after = w->alive_at - (time_t)w->window;
+}
+
+/* f's LAST on the new connection is f->last: kept samples newer than it
+ * go back to the queue (sent once more, in time order, before anything
+ * newer); the others stay kept, now in the new daemon's hands. */
+static void rrdw_resend(struct gd_rrdw *w, struct rrdw_file *f)
+{
+	size_t keep = 0, n = 0;
+
+	for (size_t i = 0; i < f->nk; i++) {
+		struct rrdw_kept *k = &f->k[i];
+
+		if (k->acked <= w->resend_after)
+			continue;
+		if (k->s.t > f->last)
+			n += rrdw_queue_resend(w, f, &k->s);
+		else
+			f->k[keep++] = (struct rrdw_kept){ k->s, w->now };
+	}
+	f->nk = keep;
+	f->resend = false;
+	w->resent_now += n;
+	w->st.resent += n;
+}
+
+/* One line per new connection that had something to ask. */
+static void rrdw_resync_done(struct gd_rrdw *w)
+{
+	const char *addr = gd_rrdc_addr(w->rrdc);
+
+	w->resyncing = false;
+	if (w->resent_now > 0)
+		log_notice("rrd: rrdcached %s: new connection; %zu samples it "
+			   "had acknowledged are missing (killed before writing "
+			   "them?): sending them again (%zu files asked)", addr,
+			   w->resent_now, w->resync_files);
+	else
+		log_notice("rrd: rrdcached %s: new connection; nothing it had "
+			   "acknowledged is missing (%zu files asked)", addr,
+			   w->resync_files);
+}
+
+/* Nothing to write, but something kept: a restarted rrdcached is asked
+ * now, not when the next sample comes. */
+static void rrdw_probe(struct gd_rrdw *w)
+{
+	bool fresh;
+
+	if (w->rrdc == NULL || !w->kept_any ||
+	    gd_rrdc_open(w->rrdc, &fresh) != GD_RRDC_OK)
+		return;
+	if (fresh)
+		rrdw_resync_start(w);
+	else
+		w->alive_at = w->now;
+}
+
 /* The files about to be sent that rrdcached may know more of than their
  * header says; -1 when memory ran out. */
 static int rrdw_last_collect(struct gd_rrdw *w, struct rrdw_last_ctx *ctx)
@@ -738,30 +947,45 @@ static int rrdw_last_collect(struct gd_rrdw *w, struct rrdw_last_ctx *ctx)
 	return 0;
 }
 
-/* Asks rrdcached their last update (its cache included), pipelined. */
+/* No memory to ask: those files wait for the next flush. */
+static void rrdw_last_nomem(struct gd_rrdw *w)
+{
+	log_err("rrd: out of memory");
+	for (size_t i = 0; i < w->ndirty; i++)
+		if (w->dirty[i]->state == RRDW_NEED_LAST)
+			rrdw_fail_quiet(w, w->dirty[i]);
+}
+
+static void rrdw_last_known(struct gd_rrdw *w, struct rrdw_file *f,
+			    time_t last)
+{
+	f->last = last;
+	f->state = RRDW_OK;
+	if (f->resend)
+		rrdw_resend(w, f);
+}
+
+/* Asks rrdcached their last update (its cache included), pipelined.
+ * rrdcached 1.7.2 answers it aligned down to the file's step (an update
+ * at 127 s past a step says 120): ours are on steps, so it is our last. */
 static int rrdw_learn_last(struct gd_rrdw *w)
 {
 	struct rrdw_last_ctx ctx = { .w = w };
 	int rc = GD_RRDC_OK;
 
-	if (rrdw_last_collect(w, &ctx) < 0) {
-		log_err("rrd: out of memory");
-		rrdw_fail_all(w);
-		rc = GD_RRDC_DOWN;
-	} else if (ctx.n > 0) {
+	if (rrdw_last_collect(w, &ctx) < 0)
+		rrdw_last_nomem(w);
+	else if (ctx.n > 0)
 		rc = gd_rrdc_last(w->rrdc, ctx.paths, ctx.n, ctx.last,
 				  rrdw_last_error, &ctx);
-		if (rc != GD_RRDC_OK)
-			rrdw_conn_failed(w, "LAST");
-	}
 	for (size_t i = 0; rc == GD_RRDC_OK && i < ctx.n; i++)
-		if (ctx.last[i] != (time_t)-1) {
-			ctx.files[i]->last = ctx.last[i];
-			ctx.files[i]->state = RRDW_OK;
-		}
+		if (ctx.last[i] != (time_t)-1)
+			rrdw_last_known(w, ctx.files[i], ctx.last[i]);
 	free(ctx.files);
 	free(ctx.paths);
 	free(ctx.last);
+	if (rc == GD_RRDC_OK && w->resyncing)
+		rrdw_resync_done(w);
 	return rc;
 }
 
@@ -840,23 +1064,56 @@ static void rrdw_batch_done(struct gd_rrdw *w, int rc)
 	}
 }
 
+static void rrdw_batch_build(struct gd_rrdw *w)
+{
+	gd_rrdc_batch_reset(w->rrdc);
+	for (size_t i = 0; i < w->ndirty; i++)
+		w->dirty[i]->sent = false;	/* from a try that failed */
+	for (size_t i = 0; i < w->ndirty; i++)
+		if (w->dirty[i]->state == RRDW_OK && !w->dirty[i]->failed)
+			rrdw_batch_file(w, w->dirty[i]);
+}
+
+/* One try: the connection (a new one asks what rrdcached lost), LAST
+ * where needed, the batch.  *what: the step that failed, for the log. */
+static int rrdw_exchange(struct gd_rrdw *w, const char **what)
+{
+	bool fresh;
+	int rc;
+
+	*what = "connection";
+	if (gd_rrdc_open(w->rrdc, &fresh) != GD_RRDC_OK)
+		return GD_RRDC_DOWN;
+	if (fresh)
+		rrdw_resync_start(w);
+	*what = "LAST";
+	rc = rrdw_learn_last(w);
+	if (rc != GD_RRDC_OK)
+		return rc;
+	rrdw_batch_build(w);
+	rc = gd_rrdc_batch_send(w->rrdc, rrdw_batch_error, w);
+	*what = rc == GD_RRDC_LOST ? "BATCH broke" : "BATCH";
+	return rc;
+}
+
 static void rrdw_flush_cached(struct gd_rrdw *w, time_t now)
 {
+	const char *what;
 	int rc;
 
 	for (size_t i = 0; i < w->ndirty; i++)
 		rrdw_prepare(w, w->dirty[i], now);
-	if (rrdw_learn_last(w) != GD_RRDC_OK)
-		return;
-	gd_rrdc_batch_reset(w->rrdc);
-	for (size_t i = 0; i < w->ndirty; i++)
-		if (w->dirty[i]->state == RRDW_OK && !w->dirty[i]->failed)
-			rrdw_batch_file(w, w->dirty[i]);
-	rc = gd_rrdc_batch_send(w->rrdc, rrdw_batch_error, w);
+	rc = rrdw_exchange(w, &what);
+	/* the daemon went away after gd_rrdc_open found the old connection
+	 * alive: once more on a new one, which asks what it lost first */
+	if (rc == GD_RRDC_DOWN && gd_rrdc_stale(w->rrdc))
+		rc = rrdw_exchange(w, &what);
 	if (rc != GD_RRDC_OK)
-		rrdw_conn_failed(w, rc == GD_RRDC_LOST ? "BATCH broke" : "BATCH");
+		rrdw_conn_failed(w, what);
 	else if (w->down)
 		log_notice("rrd: rrdcached %s: writing again", gd_rrdc_addr(w->rrdc));
+	if (rc == GD_RRDC_OK)
+		w->alive_at = now;
 	w->down = rc != GD_RRDC_OK;
 	rrdw_batch_done(w, rc);
 }
@@ -910,6 +1167,9 @@ int gd_rrdw_flush(struct gd_rrdw *w)
 	locale_t old;
 	time_t now = time(NULL);
 
+	w->now = now;
+	if (w->ndirty == 0)
+		rrdw_probe(w);
 	if (w->ndirty == 0)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &w->flush_start);
@@ -963,6 +1223,7 @@ struct gd_rrdw *gd_rrdw_new(const char *datadir, const char *rrdcached)
 		return NULL;
 	w->rl_file = (struct gd_ratelimit)GD_RATELIMIT_INIT(60, 10);
 	w->rl_conn = (struct gd_ratelimit)GD_RATELIMIT_INIT(300, 2);
+	w->window = GD_RRDW_RESEND_WINDOW;
 	w->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 	if (w->c_locale == (locale_t)0 || rrdw_make_dirs(datadir) < 0 ||
 	    (w->datadir = rrdw_datadir(datadir)) == NULL)
@@ -977,6 +1238,11 @@ struct gd_rrdw *gd_rrdw_new(const char *datadir, const char *rrdcached)
 fail:
 	gd_rrdw_free(w);
 	return NULL;
+}
+
+void gd_rrdw_set_resend_window(struct gd_rrdw *w, unsigned seconds)
+{
+	w->window = seconds;
 }
 
 void gd_rrdw_free(struct gd_rrdw *w)

@@ -33,9 +33,25 @@
  *     flush; the samples of a failed flush stay queued (at most
  *     GD_RRDW_MAX_QUEUED per file, the oldest go first); when a batch broke
  *     half-way, the file's LAST is asked again before resending so nothing
- *     is sent twice.
+ *     is sent twice;
+ *   - what rrdcached acknowledged is kept here too, per file, while it may
+ *     not be on disk yet: rrdcached answers "0 errors" once an update is in its
+ *     cache and its journal's stdio buffer, but 1.7.2 writes that buffer to
+ *     the journal file only when it fills, and the cache to the file every
+ *     -w (300 s): a SIGKILL or a crash loses what it had acknowledged (7 of
+ *     7 in tests/integration/fault_rrdcached.sh).  After a new connection
+ *     (a restarted daemon), LAST is asked for every file with kept samples
+ *     and those newer than it are sent again, in time order, before
+ *     anything newer.  Kept: the samples acknowledged in the last
+ *     GD_RRDW_RESEND_WINDOW seconds (while the daemon was up), at most
+ *     GD_RRDW_RESEND_MAX per file: 15 at the 60-s step, 32 bytes each,
+ *     about 4.8 MB for 10,000 files.  One log line per new connection says
+ *     how many were sent again.  Direct writes keep nothing.
  *   Without -F (flush on shutdown) or -j (journal), rrdcached itself loses
  *   what it held when it stops: operators should run it with one of them.
+ *   A daemon that kept a file's updates in its cache for longer than the
+ *   window (a larger -w, or -f flushes of files no longer updated) and was
+ *   then killed loses those: raise the window with gd_rrdw_set_resend_window.
  *
  * gd_rrdw_flush blocks.  Measured with tests/rrdw-bench.c, 10,000 files:
  * direct 26 us per file (about 260 ms a flush), rrdcached about 1 us per
@@ -45,6 +61,7 @@
 #ifndef GD_RRDW_H
 #define GD_RRDW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -55,6 +72,13 @@ struct gd_rrdw;
 /* Samples kept per file while they cannot be written. */
 #define GD_RRDW_MAX_QUEUED 60
 
+/* Samples rrdcached acknowledged are kept this long (seconds while it was
+ * up) in case it dies before writing them: twice its default -w (300 s),
+ * and a margin.  At most GD_RRDW_RESEND_MAX per file, the newest: the
+ * window at the 60-s step, and one. */
+#define GD_RRDW_RESEND_WINDOW 900
+#define GD_RRDW_RESEND_MAX 16
+
 /* datadir: DATA (rrd/ and its kind folders are created below it).
  * rrdcached: NULL or "" for direct writes, else "unix:/path", "/path",
  * "host", "host:port" or "[v6addr]:port" as rrdtool takes it.  The
@@ -62,6 +86,10 @@ struct gd_rrdw;
 struct gd_rrdw *gd_rrdw_new(const char *datadir, const char *rrdcached);
 /* Samples not flushed are lost: flush first. */
 void gd_rrdw_free(struct gd_rrdw *w);
+
+/* How long samples rrdcached acknowledged are kept (default
+ * GD_RRDW_RESEND_WINDOW): at least twice rrdcached's -w.  0 keeps none. */
+void gd_rrdw_set_resend_window(struct gd_rrdw *w, unsigned seconds);
 
 /*
  * Queues one sample: values in the kind's DS order (rrdlayout.h), NAN for
@@ -81,7 +109,10 @@ int gd_rrdw_flush(struct gd_rrdw *w);
 struct gd_rrdw_stats {
 	unsigned long files;		/* files known (ids seen) */
 	unsigned long created;		/* files created */
-	unsigned long written;		/* samples written or accepted by rrdcached */
+	unsigned long written;		/* samples written or accepted by rrdcached
+					   (one sent again counts again) */
+	unsigned long resent;		/* acknowledged, lost by a restarted
+					   rrdcached, sent again */
 	unsigned long replaced;		/* samples replaced by a later one, same step */
 	unsigned long skipped;		/* samples not newer than the file's last update */
 	unsigned long dropped;		/* queue full, or file left alone */
@@ -101,9 +132,9 @@ time_t gd_rrdw_align(time_t t);
 
 /*
  * rrdcached client (rrdw_cached.c), used by rrdw.c: the text protocol of
- * rrdcached(1) as the writer speaks it.  One connection, opened on first
- * use and reopened when the daemon went away; every wait is bounded by
- * timeout_ms.
+ * rrdcached(1) as the writer speaks it.  One connection, opened by
+ * gd_rrdc_open and reopened there when the daemon went away; every wait is
+ * bounded by timeout_ms.
  */
 struct gd_rrdc;
 
@@ -123,6 +154,16 @@ void gd_rrdc_free(struct gd_rrdc *c);
 const char *gd_rrdc_addr(const struct gd_rrdc *c);
 /* What went wrong last (connect, read, write, protocol), for a log line. */
 const char *gd_rrdc_error(const struct gd_rrdc *c);
+
+/* Keeps the connection while it looks alive, else opens a new one:
+ * GD_RRDC_OK with *fresh true when it is new (rrdcached may have
+ * restarted since the old one), or GD_RRDC_DOWN.  The other calls use the
+ * connection it opened and never open one themselves. */
+int gd_rrdc_open(struct gd_rrdc *c, bool *fresh);
+/* After a GD_RRDC_DOWN: the connection was one gd_rrdc_open kept, and it
+ * failed otherwise than by a timeout (the daemon went away meanwhile):
+ * worth one more try, opened anew. */
+bool gd_rrdc_stale(const struct gd_rrdc *c);
 
 /* Builds a batch: reset, then add "CMD path args" commands (path escaped
  * for rrdcached).  add returns the command's number (1..) or 0 when the

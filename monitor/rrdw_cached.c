@@ -11,6 +11,11 @@
  * next character.  Lines are at most RRD_CMD_MAX (4096) bytes: the daemon
  * cuts longer ones in its journal.
  *
+ * The connection is opened by gd_rrdc_open only, never again behind the
+ * caller's back: a new connection may reach a restarted daemon that lost
+ * updates it had acknowledged on the old one (see rrdw.h), and the writer
+ * must ask it what it has before it sends anything newer.
+ *
  * Prefix rrdc_ (librrd's own name for its client).  librrd's rrd_client
  * API is not used: it has no BATCH and one round trip per update.
  */
@@ -46,6 +51,8 @@ struct gd_rrdc {
 	char *addr;
 	int fd;			/* -1 when not connected */
 	int timeout_ms;		/* longest wait for any one read or write */
+	bool reused;		/* gd_rrdc_open kept the connection it had */
+	bool timed_out;		/* a wait timed out since gd_rrdc_open */
 	struct rrdc_buf batch;	/* the commands of the next BATCH */
 	size_t ncmds;
 	struct rrdc_buf query;	/* LAST commands in flight */
@@ -144,8 +151,10 @@ static int rrdc_wait(struct gd_rrdc *c, short events)
 	do
 		n = poll(&p, 1, c->timeout_ms);
 	while (n < 0 && errno == EINTR);
-	if (n == 0)
+	if (n == 0) {
+		c->timed_out = true;
 		errno = ETIMEDOUT;
+	}
 	return n > 0 ? 0 : -1;
 }
 
@@ -263,12 +272,31 @@ static bool rrdc_alive(struct gd_rrdc *c)
 	       (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-static int rrdc_ensure(struct gd_rrdc *c)
+int gd_rrdc_open(struct gd_rrdc *c, bool *fresh)
 {
-	if (rrdc_alive(c))
-		return 0;
+	c->timed_out = false;
+	c->reused = rrdc_alive(c);
+	*fresh = !c->reused;
+	if (c->reused)
+		return GD_RRDC_OK;
 	rrdc_close(c);
-	return rrdc_connect(c);
+	return rrdc_connect(c) == 0 ? GD_RRDC_OK : GD_RRDC_DOWN;
+}
+
+/* A connection kept from an earlier flush can die (rrdcached restarting)
+ * after rrdc_alive looked at it; a daemon merely slow (a timeout) is not
+ * worth a second try: it would double the stall. */
+bool gd_rrdc_stale(const struct gd_rrdc *c)
+{
+	return c->reused && !c->timed_out;
+}
+
+static int rrdc_connected(struct gd_rrdc *c)
+{
+	if (c->fd >= 0)
+		return 0;
+	errno = ENOTCONN;
+	return rrdc_fail(c, "%s: not connected", c->addr);
 }
 
 /* --- lines ---------------------------------------------------------------- */
@@ -448,7 +476,7 @@ static int rrdc_batch_start(struct gd_rrdc *c)
 	const char *msg;
 	int n;
 
-	if (rrdc_ensure(c) < 0 || rrdc_send(c, "BATCH\n", 6) < 0)
+	if (rrdc_connected(c) < 0 || rrdc_send(c, "BATCH\n", 6) < 0)
 		return -1;
 	n = rrdc_status(c, &msg);
 	if (n == -1)
@@ -456,26 +484,13 @@ static int rrdc_batch_start(struct gd_rrdc *c)
 	return n == 0 ? 0 : -1;
 }
 
-/* A connection kept from an earlier flush can die (rrdcached restarting)
- * after rrdc_alive looked at it: once more on a new one, unless the
- * daemon is merely slow (a second timeout would double the stall). */
-static bool rrdc_retry(struct gd_rrdc *c, bool reused)
-{
-	if (!reused || errno == ETIMEDOUT)
-		return false;
-	rrdc_close(c);
-	return true;
-}
-
 int gd_rrdc_batch_send(struct gd_rrdc *c, gd_rrdc_error_cb cb, void *arg)
 {
-	bool reused = rrdc_alive(c);
 	int n;
 
 	if (c->ncmds == 0)
 		return GD_RRDC_OK;
-	if (rrdc_batch_start(c) < 0 &&
-	    (!rrdc_retry(c, reused) || rrdc_batch_start(c) < 0))
+	if (rrdc_batch_start(c) < 0)
 		goto down;
 	/* from here on rrdcached may have run any prefix of the commands */
 	if (rrdc_buf_reserve(&c->batch, 2) < 0) {
@@ -553,7 +568,7 @@ static int rrdc_last_all(struct gd_rrdc *c, const char *const *paths,
 {
 	size_t chunk = rrdc_last_chunk(paths, n);
 
-	if (rrdc_ensure(c) < 0)
+	if (rrdc_connected(c) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i += chunk) {
 		size_t k = n - i < chunk ? n - i : chunk;
@@ -564,17 +579,12 @@ static int rrdc_last_all(struct gd_rrdc *c, const char *const *paths,
 	return 0;
 }
 
-/* LAST only reads: asking again on a new connection is harmless. */
 int gd_rrdc_last(struct gd_rrdc *c, const char *const *paths, size_t n,
 		 time_t *out, gd_rrdc_error_cb cb, void *arg)
 {
-	bool reused = rrdc_alive(c);
-
 	if (n == 0)
 		return GD_RRDC_OK;
-	if (rrdc_last_all(c, paths, n, out, cb, arg) == 0 ||
-	    (rrdc_retry(c, reused) &&
-	     rrdc_last_all(c, paths, n, out, cb, arg) == 0))
+	if (rrdc_last_all(c, paths, n, out, cb, arg) == 0)
 		return GD_RRDC_OK;
 	rrdc_close(c);
 	return GD_RRDC_DOWN;

@@ -3,6 +3,7 @@
  */
 #include "snmp_args.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "log.h"
+#include "priv.h"
 
 #define NETSNMP_LETTERS "v:c:u:l:a:A:x:X:e:E:n:Z:t:r:"
 #define OUR_LETTERS "L:fhV"
@@ -19,7 +21,7 @@
 enum {
 	OPT_DATA = 256, OPT_ONCE, OPT_INTERVAL, OPT_TRAP_LISTEN,
 	OPT_TRAP_COMMUNITY, OPT_RRDCACHED, OPT_RENDER_TO, OPT_NEWS,
-	OPT_INFLIGHT, OPT_HELP, OPT_VERSION,
+	OPT_INFLIGHT, OPT_USER, OPT_HELP, OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -32,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "render-to", required_argument, NULL, OPT_RENDER_TO },
 	{ "news", required_argument, NULL, OPT_NEWS },
 	{ "inflight", required_argument, NULL, OPT_INFLIGHT },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -43,7 +46,7 @@ void args_usage(FILE *f)
 "usage: greendot-monitor [net-snmp options] [-L LOGOPT] [-f] --data DIR\n"
 "         [--once] [--interval S] [--trap-listen ADDR] [--trap-community C]\n"
 "         [--rrdcached ADDR] [--render-to DIR [--news FILE]] [--inflight N]\n"
-"         AGENT [AGENT ...]\n"
+"         [--user USER] AGENT [AGENT ...]\n"
 "  net-snmp options, as for snmpwalk: -v 1|2c|3  -c COMMUNITY  -u USER\n"
 "    -l LEVEL  -a PROTO  -A PASS  -x PROTO  -X PASS  -e ENGINEID\n"
 "    -E ENGINEID  -n CONTEXT  -Z BOOTS,TIME  -t TIMEOUT  -r RETRIES\n"
@@ -61,6 +64,8 @@ void args_usage(FILE *f)
 "  --render-to DIR    run greendot-render into DIR after each change\n"
 "  --news FILE        the news file greendot-render is given\n"
 "  --inflight N       requests in flight per agent (default 16)\n"
+"  --user USER        once the notification port is bound, run as USER\n"
+"                     (--data must be USER's to write)\n"
 "  AGENT              a net-snmp peer name: udp:127.0.0.1:161\n");
 }
 
@@ -125,6 +130,7 @@ static int our_option(int c, const char *arg, struct mon_opts *o)
 	case OPT_RRDCACHED: o->rrdcached = arg; return 0;
 	case OPT_RENDER_TO: o->render_to = arg; return 0;
 	case OPT_NEWS: o->news = arg; return 0;
+	case OPT_USER: o->user = arg; return 0;
 	case 'f': o->foreground = true; return 0;
 	case OPT_INTERVAL:
 		if (number(arg, 0.05, 86400, &o->interval) == 0)
@@ -216,6 +222,8 @@ static int split_args(int argc, char **argv, struct mon_opts *o,
 
 static int check_opts(struct mon_opts *o, int argc, char **argv)
 {
+	struct gd_user u;
+
 	o->agents = argv + optind;
 	o->nagents = (size_t)(argc - optind);
 	if (o->data == NULL) {
@@ -228,6 +236,11 @@ static int check_opts(struct mon_opts *o, int argc, char **argv)
 	}
 	if (o->news != NULL && o->render_to == NULL) {
 		fprintf(stderr, "greendot-monitor: --news needs --render-to\n");
+		return -1;
+	}
+	if (o->user != NULL && gd_priv_lookup(o->user, &u) < 0) {
+		fprintf(stderr, "greendot-monitor: --user %s: %s\n", o->user,
+			gd_priv_strerror(errno));
 		return -1;
 	}
 	if (o->rrdcached == NULL)

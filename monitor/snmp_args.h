@@ -6,7 +6,8 @@
  *       [-E ENGINEID] [-n CONTEXT] [-Z BOOTS,TIME] [-t TIMEOUT] [-r RETRIES]
  *       [-L LOGOPT] [-f] [-h] [-V] --data DIR [--once] [--interval S]
  *       [--trap-listen ADDR] [--trap-community C] [--rrdcached ADDR]
- *       [--render-to DIR [--news FILE]] [--inflight N] AGENT [AGENT ...]
+ *       [--render-to DIR [--news FILE]] [--inflight N] [--user USER]
+ *       AGENT [AGENT ...]
  *
  * The net-snmp letters mean what they mean to snmpget and snmpwalk: they
  * are collected here and handed to net-snmp's own snmp_parse_args() (with
@@ -45,6 +46,7 @@ struct mon_opts {
 	const char *render_to;
 	const char *news;
 	unsigned inflight;
+	const char *user;		/* --user (-u is net-snmp's) */
 	const char *log_spec;		/* -L, "e" by default */
 	char *log_buf;			/* log_spec's storage */
 	bool foreground;		/* -f */

@@ -75,9 +75,10 @@ static void complain(struct trap_listener *l, const char *what,
 		log_notice("notifications: %u more messages suppressed",
 			   suppressed);
 	log_notice("notification from %s %s%s%s (received %lu, refused %lu, "
-		   "unknown %lu, malformed %lu)", ev->from_text, what,
-		   more[0] ? ": " : "", more, l->st.received, l->st.refused,
-		   l->st.unknown, l->st.malformed);
+		   "unknown %lu, malformed %lu, dropped %lu)", ev->from_text,
+		   what, more[0] ? ": " : "", more, l->st.received,
+		   l->st.refused, l->st.unknown, l->st.malformed,
+		   l->st.garbled);
 }
 
 /* An INFORM wants its RESPONSE; snmp_sess_send takes the clone when it
@@ -129,6 +130,28 @@ static void handle(struct trap_listener *l, const netsnmp_pdu *pdu)
 	l->cb(l->arg, &ev);
 }
 
+/*
+ * net-snmp drops what it cannot decode (random bytes, a truncated or
+ * absurd BER, an unknown version, an SNMPv3 message USM refuses) before
+ * any callback; its post-parse hook is where we see that, to count and
+ * log it.  Returns 1: the parse result stands.
+ */
+static int post_parse(netsnmp_session *s, netsnmp_pdu *pdu, int result)
+{
+	struct trap_listener *l = s->callback_magic;
+	struct trap_event ev;
+
+	if (result == SNMPERR_SUCCESS || l == NULL)
+		return 1;
+	l->st.received++;
+	l->st.garbled++;
+	if (pdu != NULL) {
+		sender(pdu, &ev);
+		complain(l, "dropped", &ev, snmp_api_errstring(result));
+	}
+	return 1;
+}
+
 /* net-snmp's callback for everything the listening session receives;
  * the pdu stays the library's. */
 static int trap_input(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
@@ -158,7 +181,8 @@ static void *open_listener(const char *addr, struct trap_listener *l)
 	s.callback_magic = l;
 	s.isAuthoritative = SNMP_SESS_UNKNOWNAUTH;
 	/* takes the transport, also on failure (it closes it then) */
-	sessp = snmp_sess_add(&s, t, NULL, NULL);
+	sessp = snmp_sess_add_ex(&s, t, NULL, NULL, post_parse, NULL, NULL,
+				 NULL, NULL);
 	if (sessp == NULL)
 		log_err("--trap-listen %s: cannot open a session", addr);
 	return sessp;

@@ -14,7 +14,8 @@
  *     notifications it sends); it must be at least authNoPriv.
  * An authenticated INFORM is acknowledged.  A greendot notification
  * (trap_pdu.h) is handed to the callback with its receive time and its
- * sender's address; anything else is counted and logged, rate-limited.
+ * sender's address; anything else is counted and logged, rate-limited,
+ * datagrams net-snmp cannot decode (garbage, truncated BER) included.
  */
 #ifndef GD_TRAP_H
 #define GD_TRAP_H
@@ -41,6 +42,7 @@ typedef void (*trap_cb)(void *arg, const struct trap_event *ev);
 
 struct trap_stats {
 	unsigned long received, accepted, refused, unknown, malformed;
+	unsigned long garbled;	/* datagrams net-snmp could not decode */
 };
 
 /* NULL on error (logged). */

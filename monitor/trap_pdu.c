@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "poll_table.h"
 #include "status.h"
 
@@ -152,6 +153,23 @@ static void append(char *buf, size_t len, const char *name, const char *val)
 			 name, val);
 }
 
+/* A Name is a config id (config.h gd_id_valid), as the poller takes it
+ * (poll_table.h PTAB_K_ID): anything else — a 60,000-byte string, control
+ * bytes, "../x" — would end in the journal, cut, as an object nobody
+ * has.  Whole, or not at all. */
+static bool name_of(const netsnmp_variable_list *v, char *out, size_t len)
+{
+	if (v->val_len == 0 || v->val_len >= len ||
+	    memchr(v->val.string, '\0', v->val_len) != NULL)
+		return false;
+	memcpy(out, v->val.string, v->val_len);
+	out[v->val_len] = '\0';
+	if (gd_id_valid(out))
+		return true;
+	out[0] = '\0';
+	return false;
+}
+
 /* The subject's Name into out->object, the other objects into detail.
  * false when the Name is missing. */
 static bool read_objects(const netsnmp_pdu *pdu, struct tpdu *out)
@@ -169,9 +187,7 @@ static bool read_objects(const netsnmp_pdu *pdu, struct tpdu *out)
 		value_text(v, t, c, val, sizeof val);
 		if (t == want && c->kind == PTAB_K_ID &&
 		    v->type == ASN_OCTET_STR && !named) {
-			put_text(out->object, sizeof out->object,
-				 v->val.string, v->val_len);
-			named = out->object[0] != '\0';
+			named = name_of(v, out->object, sizeof out->object);
 			continue;
 		}
 		append(out->detail, sizeof out->detail, c->name, val);

@@ -3,6 +3,7 @@
  */
 #include "agent.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "mib.h"
 #include "model.h"
 #include "notify.h"
+#include "priv.h"
 #include "probe.h"
 #include "xmlsafe.h"
 
@@ -33,8 +35,11 @@ struct agent {
 	struct mib_agent_info info;
 	struct mib_ops ops;
 	struct ev_timer save_timer;
+	struct gd_user user;		/* -u */
 	uint64_t saved_changes;
 	time_t last_save;
+	bool save_failing;		/* the last save failed: retried */
+	struct gd_ratelimit rl_save;
 	int exit_code;
 };
 
@@ -78,12 +83,29 @@ static void on_connection(void *arg, bool up)
 
 /* --- state file ------------------------------------------------------------- */
 
+/*
+ * A failed save (a full disk: the old file stays, afile.h) is not taken
+ * as done, so the save timer tries again every second until it works;
+ * said when it starts failing, then rate-limited, and when it works.
+ */
 static void state_save(struct agent *a)
 {
+	unsigned suppressed = 0;
+
 	if (a->opts.state == NULL)
 		return;
-	if (astate_save(a->opts.state, a->model) < 0)
-		log_err("%s: cannot write the state file: %m", a->opts.state);
+	if (astate_save(a->opts.state, a->model) < 0) {
+		/* the window starts with the first failure */
+		if (gd_ratelimit(&a->rl_save, time(NULL), &suppressed) ||
+		    !a->save_failing)
+			log_err("%s: cannot write the state file: %m; "
+				"retrying every second", a->opts.state);
+		a->save_failing = true;
+		return;
+	}
+	if (a->save_failing)
+		log_notice("%s: state file written again", a->opts.state);
+	a->save_failing = false;
 	a->saved_changes = a->model->changes;
 	a->last_save = time(NULL);
 }
@@ -92,7 +114,7 @@ static void on_save_timer(struct ev_loop *loop, void *arg)
 {
 	struct agent *a = arg;
 
-	if (a->model->changes != a->saved_changes ||
+	if (a->save_failing || a->model->changes != a->saved_changes ||
 	    time(NULL) - a->last_save >= SAVE_ANYWAY_S)
 		state_save(a);
 	ev_timer_start(loop, &a->save_timer, ev_now(loop) + SAVE_CHECK_NS);
@@ -266,9 +288,13 @@ static int prober_start(struct agent *a)
 static int start(struct agent *a)
 {
 	a->loop = ev_loop_new();
+	/* the master's socket may be root's alone: connected, root goes */
 	if (a->loop == NULL || signals_setup(a) < 0 || model_start(a) < 0 ||
-	    snmp_start(a) < 0 || prober_start(a) < 0)
+	    snmp_start(a) < 0 ||
+	    (a->opts.user != NULL && gd_priv_drop(&a->user) < 0) ||
+	    prober_start(a) < 0)
 		return -1;
+	a->rl_save = (struct gd_ratelimit)GD_RATELIMIT_INIT(600, 1);
 	ev_timer_init(&a->save_timer, on_save_timer, a);
 	ev_timer_start(a->loop, &a->save_timer, ev_now(a->loop) +
 		       SAVE_CHECK_NS);
@@ -330,6 +356,11 @@ int agent_main(int argc, char **argv)
 		gd_log_set_level(LOG_DEBUG);
 	if (a.opts.check_only)
 		return check_only(&a.opts);
+	if (a.opts.user != NULL && gd_priv_lookup(a.opts.user, &a.user) < 0) {
+		log_err("-u %s: %s", a.opts.user, gd_priv_strerror(errno));
+		cli_free(&a.opts);
+		return 1;
+	}
 	if (cli_absolute_paths(&a.opts) < 0 ||
 	    (a.cfg = config_load(a.opts.config)) == NULL) {
 		log_err("%s: cannot start without a valid configuration",

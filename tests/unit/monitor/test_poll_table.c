@@ -291,6 +291,47 @@ static void test_end_of_table(void **state)
 	ptab_rows_clear(&rows);
 }
 
+/* Broken walks (fault_snmp_malformed.sh): a bad index, an index that
+ * does not increase, or only nameless rows make the rows untrustworthy;
+ * one nameless row among good ones (a row added mid-walk) does not. */
+static void test_rows_broken(void **state)
+{
+	struct ptab_range r;
+	struct ptab_rows rows;
+	netsnmp_variable_list *l = NULL;
+
+	(void)state;
+	whole_range(&r);
+	ptab_rows_init(&rows, srv());
+	add_full_row(&l, 1, "../bad", GD_OPER_UP);
+	add_full_row(&l, 2, "ok", GD_OPER_UP);
+	assert_true(ptab_range_input(&r, &rows, l) > 0);
+	assert_int_equal(ptab_rows_finish(&rows), 0);
+	assert_false(ptab_rows_broken(&rows));	/* one kept, one nameless */
+	ptab_rows_clear(&rows);
+	snmp_free_varbind(l);
+
+	l = NULL;
+	whole_range(&r);
+	add_full_row(&l, 1, "../bad", GD_OPER_UP);
+	assert_true(ptab_range_input(&r, &rows, l) > 0);
+	assert_int_equal(ptab_rows_finish(&rows), 0);
+	assert_true(ptab_rows_broken(&rows));	/* none kept */
+	ptab_rows_clear(&rows);
+	snmp_free_varbind(l);
+
+	l = NULL;
+	whole_range(&r);
+	add_full_row(&l, 5, "five", GD_OPER_UP);
+	add_str(&l, GD_SERVER_NAME, 3, "three");	/* goes back */
+	assert_true(ptab_range_input(&r, &rows, l) > 0);
+	assert_int_equal(ptab_rows_finish(&rows), 0);
+	assert_int_equal(rows.stats.out_of_order, 1);
+	assert_true(ptab_rows_broken(&rows));
+	snmp_free_varbind(l);
+	ptab_rows_clear(&rows);
+}
+
 /* A range that does not start the table asks from lo - 1 and ends at hi. */
 static void test_range_bounds(void **state)
 {
@@ -559,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_bad_name_dropped),
 		cmocka_unit_test(test_end_of_table),
+		cmocka_unit_test(test_rows_broken),
 		cmocka_unit_test(test_range_bounds),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_fake_holes),

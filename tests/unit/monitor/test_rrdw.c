@@ -499,23 +499,33 @@ static void test_deleted_recreated(void **state)
 /* --- a fake rrdcached --------------------------------------------------------
  * One thread, one connection at a time.  BATCH: "0 Go ahead", then the
  * commands are kept until "."; the answer is `errors` (or "0 errors"), or
- * nothing and a closed connection when close_in_batch.  LAST: "0 <last>",
- * or "-1 No such file" when last is 0.  close_after closes the connection
- * after each exchange, as a restarted daemon would. */
+ * nothing and a closed connection when close_in_batch.  LAST: "0 <last>"
+ * when last is set, else the time of the last UPDATE it got for the path,
+ * else "-1 No such file".  close_after closes the connection after each
+ * batch, as a restarted daemon would; drop_next closes it, once, when the
+ * next command comes (the daemon died after the client looked);
+ * fake_restart and fake_drop close it at once, between flushes. */
+
+#define FAKE_FILES 16
 
 struct fake {
 	char path[108];
 	int lfd;
 	pthread_t thread;
 	pthread_mutex_t lock;
+	int cfd;		/* the connection served, -1 (under lock) */
 	/* script */
 	const char *errors;
-	bool close_in_batch, close_after, mute;
+	bool close_in_batch, close_after, mute, drop_next;
 	time_t last;
 	/* record */
 	char got[1 << 16];
 	size_t gotlen;
 	int batches, lasts, conns;
+	struct {
+		char path[256];
+		time_t last;
+	} files[FAKE_FILES];	/* the last UPDATE per path */
 };
 
 static void fake_record(struct fake *fk, const char *line)
@@ -538,11 +548,75 @@ static void fake_say(int fd, const char *s)
 		return;
 }
 
+/* The entry of path (escaped as sent), a new one when create. */
+static time_t *fake_file(struct fake *fk, const char *path, size_t len,
+			 bool create)
+{
+	for (size_t i = 0; i < FAKE_FILES; i++) {
+		char *p = fk->files[i].path;
+
+		if (*p == '\0' && create) {
+			snprintf(p, sizeof fk->files[i].path, "%.*s", (int)len, path);
+			return &fk->files[i].last;
+		}
+		if (strlen(p) == len && strncmp(p, path, len) == 0)
+			return &fk->files[i].last;
+	}
+	return NULL;
+}
+
+/* "UPDATE <path> <t>:...": the path's last update is t. */
+static void fake_update(struct fake *fk, const char *line)
+{
+	const char *args = strrchr(line, ' ');
+	time_t *last;
+
+	if (strncmp(line, "UPDATE ", 7) != 0 || args == NULL)
+		return;
+	last = fake_file(fk, line + 7, (size_t)(args - line - 7), true);
+	if (last != NULL)
+		*last = (time_t)strtoll(args + 1, NULL, 10);
+}
+
+static void fake_last(struct fake *fk, int fd, const char *path)
+{
+	time_t *known = fake_file(fk, path, strlen(path), false);
+	time_t last = fk->last ? fk->last : known ? *known : 0;
+	char buf[64];
+
+	if (last == 0)
+		snprintf(buf, sizeof buf, "-1 No such file\n");
+	else
+		snprintf(buf, sizeof buf, "0 %lld\n", (long long)last);
+	fake_say(fd, buf);
+}
+
+/* The daemon restarted, having written everything: the client sees its
+ * connection end. */
+static void fake_drop(struct fake *fk)
+{
+	pthread_mutex_lock(&fk->lock);
+	if (fk->cfd >= 0)
+		shutdown(fk->cfd, SHUT_RDWR);
+	pthread_mutex_unlock(&fk->lock);
+}
+
+/* Killed and restarted: what it had acknowledged after last is gone;
+ * LAST answers last for every file. */
+static void fake_restart(struct fake *fk, time_t last)
+{
+	fk->last = last;
+	memset(fk->files, 0, sizeof fk->files);
+	fake_drop(fk);
+}
+
 /* Handles one line; false to close the connection. */
 static bool fake_line(struct fake *fk, int fd, char *line, bool *inbatch)
 {
-	char buf[64];
-
+	if (fk->drop_next) {
+		fk->drop_next = false;
+		return false;
+	}
 	if (*inbatch && strcmp(line, ".") == 0) {
 		*inbatch = false;
 		if (fk->close_in_batch)
@@ -552,6 +626,7 @@ static bool fake_line(struct fake *fk, int fd, char *line, bool *inbatch)
 	}
 	if (*inbatch) {
 		fake_record(fk, line);
+		fake_update(fk, line);
 		return true;
 	}
 	if (strcmp(line, "BATCH") == 0) {
@@ -565,11 +640,7 @@ static bool fake_line(struct fake *fk, int fd, char *line, bool *inbatch)
 	if (strncmp(line, "LAST ", 5) == 0) {
 		fk->lasts++;
 		fake_record(fk, line);
-		if (fk->last == 0)
-			snprintf(buf, sizeof buf, "-1 No such file\n");
-		else
-			snprintf(buf, sizeof buf, "0 %lld\n", (long long)fk->last);
-		fake_say(fd, buf);
+		fake_last(fk, fd, line + 5);
 		return true;
 	}
 	fake_say(fd, "-1 Unknown command\n");
@@ -596,7 +667,10 @@ static void fake_serve(struct fake *fk, int fd)
 		len -= (size_t)(start - buf);
 		memmove(buf, start, len);
 	}
+	pthread_mutex_lock(&fk->lock);
 	close(fd);
+	fk->cfd = -1;
+	pthread_mutex_unlock(&fk->lock);
 }
 
 static void *fake_main(void *arg)
@@ -605,7 +679,10 @@ static void *fake_main(void *arg)
 	int fd;
 
 	while ((fd = accept(fk->lfd, NULL, NULL)) >= 0) {
+		pthread_mutex_lock(&fk->lock);
 		fk->conns++;
+		fk->cfd = fd;
+		pthread_mutex_unlock(&fk->lock);
 		fake_serve(fk, fd);
 	}
 	return NULL;
@@ -621,6 +698,7 @@ static void fake_start(struct fake *fk)
 	assert_true(fk->lfd >= 0);
 	assert_int_equal(bind(fk->lfd, (struct sockaddr *)&sun, sizeof sun), 0);
 	assert_int_equal(listen(fk->lfd, 8), 0);
+	fk->cfd = -1;
 	pthread_mutex_init(&fk->lock, NULL);
 	assert_int_equal(pthread_create(&fk->thread, NULL, fake_main, fk), 0);
 }
@@ -887,6 +965,243 @@ static void test_cached_hung(void **state)
 	fake_free(fk);
 }
 
+/* --- what a killed rrdcached had acknowledged --------------------------- */
+
+/* A sample of a service file, as the fake should get it. */
+struct upd {
+	const char *id;
+	time_t t;
+	int v;
+};
+
+/* The UPDATE lines the fake got for service id (all ids: NULL). */
+static const char *updates_of(struct fake *fk, const char *id)
+{
+	static char only[sizeof fk->got];
+	char real[PATH_MAX], prefix[PATH_MAX + 64];
+
+	assert_non_null(realpath(dir, real));
+	snprintf(prefix, sizeof prefix, "UPDATE %s/rrd/service/%s.rrd ", real,
+		 id ? id : "");
+	only[0] = '\0';
+	for (const char *p = fk->got; *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, prefix, id ? strlen(prefix) : 7) == 0)
+			strncat(only, p, (size_t)(nl + 1 - p));
+		p = nl + 1;
+	}
+	return only;
+}
+
+/* The fake got exactly these UPDATEs: each file's in this order, and no
+ * other (files may interleave; LAST and others may come between). */
+static void got_updates(struct fake *fk, const struct upd *want, size_t n)
+{
+	char real[PATH_MAX], expect[4096];
+
+	assert_non_null(realpath(dir, real));
+	assert_int_equal(count(updates_of(fk, NULL), "\n"), n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0;
+
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(want[j].id, want[i].id) == 0)
+				len += (size_t)snprintf(expect + len,
+					sizeof expect - len,
+					"UPDATE %s/rrd/service/%s.rrd %lld:%d\n",
+					real, want[j].id, (long long)want[j].t,
+					want[j].v);
+		assert_string_equal(updates_of(fk, want[i].id), expect);
+	}
+}
+
+#define GOT_UPDATES(fk, ...) do { \
+	const struct upd want_[] = { __VA_ARGS__ }; \
+	got_updates((fk), want_, sizeof want_ / sizeof want_[0]); \
+} while (0)
+
+/* Samples acknowledged, then lost by a restart (LAST answers older):
+ * after the reconnect exactly those are sent again, in order, before the
+ * new one; the next flush sends only what is new. */
+static void test_cached_resend(void **state)
+{
+	struct fake *fk = fake_new();
+	struct gd_rrdw *w = cached_writer(fk);
+	struct gd_rrdw_stats st;
+
+	(void)state;
+	put(w, GD_RRD_SERVICE, "a", T0, 1, 0);
+	put(w, GD_RRD_SERVICE, "a", T0 + 60, 0, 0);
+	put(w, GD_RRD_SERVICE, "b", T0, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	put(w, GD_RRD_SERVICE, "a", T0 + 120, 1, 0);
+	put(w, GD_RRD_SERVICE, "b", T0 + 60, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	assert_int_equal(fk->lasts, 0);
+
+	fake_restart(fk, T0);	/* a: T0+60, T0+120 lost; b: T0+60 */
+	fake_clear(fk);
+	put(w, GD_RRD_SERVICE, "a", T0 + 180, 0, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	assert_int_equal(fk->conns, 2);
+	assert_int_equal(fk->lasts, 2);
+	assert_null(strstr(fk->got, "FORGET"));
+	GOT_UPDATES(fk, { "a", T0 + 60, 0 }, { "a", T0 + 120, 1 },
+		    { "a", T0 + 180, 0 }, { "b", T0 + 60, 1 });
+	gd_rrdw_stats(w, &st);
+	assert_int_equal(st.resent, 3);
+	assert_int_equal(st.errors, 0);
+
+	/* same connection: only the new sample, nothing twice */
+	fake_clear(fk);
+	put(w, GD_RRD_SERVICE, "a", T0 + 240, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "a", T0 + 240, 1 });
+	assert_int_equal(fk->lasts, 2);
+
+	/* killed again, LAST T0+120: a's newer ones go once more, b's
+	 * (not newer) stay kept */
+	fake_restart(fk, T0 + 120);
+	fake_clear(fk);
+	put(w, GD_RRD_SERVICE, "b", T0 + 180, 0, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "a", T0 + 180, 0 }, { "a", T0 + 240, 1 },
+		    { "b", T0 + 180, 0 });
+	gd_rrdw_stats(w, &st);
+	assert_int_equal(st.resent, 5);
+	assert_int_equal(st.errors, 0);
+	gd_rrdw_free(w);
+	fake_free(fk);
+}
+
+/* A flush with nothing new still notices the restart and sends again
+ * what was lost; a restart that lost nothing sends nothing. */
+static void test_cached_resend_idle(void **state)
+{
+	struct fake *fk = fake_new();
+	struct gd_rrdw *w = cached_writer(fk);
+	struct gd_rrdw_stats st;
+
+	(void)state;
+	put(w, GD_RRD_SERVICE, "a", T0, 1, 0);
+	put(w, GD_RRD_SERVICE, "a", T0 + 60, 0, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);	/* alive: nothing asked */
+	assert_int_equal(fk->lasts, 0);
+
+	fake_restart(fk, T0);
+	fake_clear(fk);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "a", T0 + 60, 0 });
+	assert_int_equal(fk->lasts, 1);
+
+	/* a graceful restart (it wrote everything): LAST, nothing sent */
+	fk->last = 0;
+	fake_drop(fk);
+	fake_clear(fk);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	assert_int_equal(fk->lasts, 2);
+	assert_int_equal(fk->conns, 3);
+	assert_null(strstr(fk->got, "UPDATE"));
+	gd_rrdw_stats(w, &st);
+	assert_int_equal(st.resent, 1);
+	gd_rrdw_free(w);
+	fake_free(fk);
+}
+
+/* Kept samples older than the window (with the daemon up) were on disk:
+ * not sent again.  A window of 0 keeps nothing. */
+static void test_cached_resend_window(void **state)
+{
+	struct fake *fk = fake_new();
+	struct gd_rrdw *w = cached_writer(fk);
+	struct timespec pause = { 1, 100 * 1000 * 1000 };
+	struct gd_rrdw_stats st;
+
+	(void)state;
+	gd_rrdw_set_resend_window(w, 1);
+	put(w, GD_RRD_SERVICE, "a", T0, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	nanosleep(&pause, NULL);
+	put(w, GD_RRD_SERVICE, "a", T0 + 60, 0, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+
+	fake_restart(fk, T0 - 60);	/* both lost, as far as LAST says */
+	fake_clear(fk);
+	put(w, GD_RRD_SERVICE, "a", T0 + 120, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "a", T0 + 60, 0 }, { "a", T0 + 120, 1 });
+	gd_rrdw_stats(w, &st);
+	assert_int_equal(st.resent, 1);
+
+	/* nothing kept: a restart asks nothing */
+	gd_rrdw_set_resend_window(w, 0);
+	put(w, GD_RRD_SERVICE, "b", T0, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	fake_restart(fk, T0 - 60);
+	fake_clear(fk);
+	put(w, GD_RRD_SERVICE, "b", T0 + 60, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "b", T0 + 60, 1 });
+	gd_rrdw_free(w);
+	fake_free(fk);
+}
+
+/* A batch broke half-way and LAST said the first sample had arrived: it
+ * is kept too (in rrdcached's cache only), and sent again when a restart
+ * lost it. */
+static void test_cached_resend_after_lost(void **state)
+{
+	struct fake *fk = fake_new();
+	struct gd_rrdw *w = cached_writer(fk);
+
+	(void)state;
+	put(w, GD_RRD_SERVICE, "a", T0, 1, 0);
+	put(w, GD_RRD_SERVICE, "a", T0 + 60, 0, 0);
+	fk->close_in_batch = true;
+	gd_log_set_level(LOG_CRIT);
+	assert_int_equal(gd_rrdw_flush(w), 1);
+	gd_log_set_level(LOG_WARNING);
+	fk->close_in_batch = false;
+	fk->last = T0;
+	fake_clear(fk);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "a", T0 + 60, 0 });
+
+	fake_restart(fk, T0 - 60);
+	fake_clear(fk);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	GOT_UPDATES(fk, { "a", T0, 1 }, { "a", T0 + 60, 0 });
+	gd_rrdw_free(w);
+	fake_free(fk);
+}
+
+/* The daemon dies after the writer found its connection alive: the
+ * batch fails before any command; the writer tries once more on a new
+ * connection, asks LAST first and sends what was lost, in order. */
+static void test_cached_resend_race(void **state)
+{
+	struct fake *fk = fake_new();
+	struct gd_rrdw *w = cached_writer(fk);
+
+	(void)state;
+	put(w, GD_RRD_SERVICE, "a", T0, 1, 0);
+	put(w, GD_RRD_SERVICE, "a", T0 + 60, 0, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	fk->drop_next = true;
+	fk->last = T0;
+	memset(fk->files, 0, sizeof fk->files);
+	fake_clear(fk);
+	put(w, GD_RRD_SERVICE, "a", T0 + 120, 1, 0);
+	assert_int_equal(gd_rrdw_flush(w), 0);
+	assert_int_equal(fk->conns, 2);
+	assert_int_equal(fk->lasts, 1);
+	GOT_UPDATES(fk, { "a", T0 + 60, 0 }, { "a", T0 + 120, 1 });
+	gd_rrdw_free(w);
+	fake_free(fk);
+}
+
 /* DATA with a space: escaped for rrdcached's argument splitting. */
 static void test_cached_escape(void **state)
 {
@@ -930,6 +1245,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cached_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_hung, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached_resend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached_resend_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached_resend_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached_resend_after_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached_resend_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_escape, setup, teardown),
 	};
 

@@ -148,6 +148,28 @@ static void test_malformed(void **state)
 	snmp_free_pdu(pdu);
 }
 
+/* A Name must be a config id, whole (fault_snmp_malformed.sh sends a
+ * 60,000-byte one): not cut to fit, no control bytes, no path. */
+static void test_bad_names(void **state)
+{
+	static const oid trap[] = { GD_OID_NOTIFICATIONS,
+				    GD_NOTIFY_SERVER_DOWN };
+	static char huge[60001];
+	const char *bad[] = { huge, "a\nb", "../etc", "", "Web1" };
+	struct tpdu t;
+
+	(void)state;
+	memset(huge, 'a', sizeof huge - 1);
+	for (size_t i = 0; i < LEN(bad); i++) {
+		netsnmp_pdu *pdu = v2(SNMP_MSG_TRAP2, trap, LEN(trap));
+
+		add_str(pdu, 4, GD_SERVER_NAME, bad[i]);
+		assert_int_equal(tpdu_parse(pdu, &t), TPDU_MALFORMED);
+		assert_string_equal(t.object, "");
+		snmp_free_pdu(pdu);
+	}
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -165,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_v1),
 		cmocka_unit_test(test_not_ours),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_names),
 	};
 
