@@ -8,12 +8,18 @@
 # subagent/subagent.mk, ...) that lists its objects and unit tests; this
 # file holds the flags and the generic rules they share.
 
+SANITIZE ?=
+VALGRIND ?=
+# A sanitized build has its own folder: its objects never mix with the
+# normal build's, and both can be kept side by side.
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/asan
+else
 BUILD    ?= build
+endif
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-SANITIZE ?=
-VALGRIND ?=
 
 # Recursively expanded on purpose: nothing asks pkg-config before the
 # packages are there (make check installs them first, in a sub-make).
@@ -71,6 +77,8 @@ include common/common.mk
 include tests/tests.mk
 -include tests/fuzz/fuzz.mk
 -include dist/install.mk
+-include demo.mk
+-include bench.mk
 
 all: $(PROGRAMS) mibs
 
@@ -90,11 +98,14 @@ deps:
 	scripts/deps.sh
 
 # make check: install what is missing, then build and run in a sub-make
-# so that pkg-config is first asked once the packages are there.
+# so that pkg-config is first asked once the packages are there.  Every
+# input a fuzzer ever crashed a parser with is replayed (fuzz-regress,
+# seconds); `make fuzz` does the fuzzing itself.
 check:
 	scripts/deps.sh
 	$(MAKE) --no-print-directory all-tests
 	$(MAKE) --no-print-directory unit integration
+	$(MAKE) --no-print-directory fuzz-regress
 
 clean:
 	rm -rf $(BUILD)

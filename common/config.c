@@ -20,6 +20,7 @@
 
 #include <libxml/tree.h>
 
+#include "priv.h"
 #include "status.h"
 #include "xmlsafe.h"
 
@@ -41,7 +42,11 @@ struct loader {
 	struct gd_config *cfg;
 	struct gd_errlist *errs;
 	size_t cap_areas, cap_groups, cap_servers, cap_services;
+	/* past gd_config_max_objects of that kind: said once */
+	bool over_areas, over_groups, over_servers, over_services;
 };
+
+size_t gd_config_max_objects = GD_CONFIG_MAX_OBJECTS;
 
 /* --- small helpers ---------------------------------------------------- */
 
@@ -63,6 +68,21 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
 static long line_of(xmlNodePtr node)
 {
 	return gd_xml_line(node);
+}
+
+/* true: n objects of a kind are all there may be, and node is refused
+ * (said once per kind, at the first one too many; the rest are skipped
+ * without a word). */
+static bool too_many(struct loader *ld, xmlNodePtr node, size_t n,
+		     const char *kind, bool *said)
+{
+	if (n < gd_config_max_objects)
+		return false;
+	if (!*said)
+		gd_errlist_add(ld->errs, ld->file, line_of(node),
+			       "more than %zu %s", gd_config_max_objects, kind);
+	*said = true;
+	return true;
 }
 
 static bool is_element(xmlNodePtr n, const char *name)
@@ -253,6 +273,8 @@ static int add_server(struct loader *ld, xmlNodePtr node, size_t group,
 	char *probe, what[GD_ID_MAX + 16];
 	long port = 0;
 
+	if (too_many(ld, node, cfg->nservers, "servers", &ld->over_servers))
+		return 0;
 	cfg->servers = grow(cfg->servers, &ld->cap_servers, cfg->nservers,
 			    sizeof *cfg->servers);
 	if (cfg->servers == NULL)
@@ -303,6 +325,8 @@ static int add_group(struct loader *ld, xmlNodePtr node, size_t area)
 	char what[GD_ID_MAX + 16];
 	size_t idx;
 
+	if (too_many(ld, node, cfg->ngroups, "groups", &ld->over_groups))
+		return 0;
 	cfg->groups = grow(cfg->groups, &ld->cap_groups, cfg->ngroups,
 			   sizeof *cfg->groups);
 	if (cfg->groups == NULL)
@@ -323,7 +347,7 @@ static int add_group(struct loader *ld, xmlNodePtr node, size_t area)
 			return -1;
 	/* add_server may have moved the array: g is stale */
 	cfg->groups[idx].nservers = cfg->nservers - cfg->groups[idx].first_server;
-	if (cfg->groups[idx].nservers == 0)
+	if (cfg->groups[idx].nservers == 0 && !ld->over_servers)
 		gd_errlist_add(ld->errs, ld->file, line_of(node),
 			       "group %s has no servers", cfg->groups[idx].id);
 	return cfg->groups[idx].id && cfg->groups[idx].title ? 0 : -1;
@@ -335,6 +359,8 @@ static int add_area(struct loader *ld, xmlNodePtr node)
 	struct gd_area *a;
 	size_t idx;
 
+	if (too_many(ld, node, cfg->nareas, "areas", &ld->over_areas))
+		return 0;
 	cfg->areas = grow(cfg->areas, &ld->cap_areas, cfg->nareas,
 			  sizeof *cfg->areas);
 	if (cfg->areas == NULL)
@@ -435,6 +461,8 @@ static int add_service(struct loader *ld, xmlNodePtr node)
 	struct gd_config *cfg = ld->cfg;
 	struct gd_service *s;
 
+	if (too_many(ld, node, cfg->nservices, "services", &ld->over_services))
+		return 0;
 	cfg->services = grow(cfg->services, &ld->cap_services,
 			     cfg->nservices, sizeof *cfg->services);
 	if (cfg->services == NULL)
@@ -677,6 +705,8 @@ int gd_config_load(const char *path, const char *schema,
 	size_t before = errs->n;
 
 	*out = NULL;
+	/* whoever may write the config decides what the agent probes */
+	gd_priv_warn_writable(path, "config");
 	return load_doc(gd_xml_read(path, GD_CONFIG_MAX_BYTES, errs), path,
 			schema, out, errs, before);
 }

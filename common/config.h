@@ -22,6 +22,11 @@
 
 #define GD_ID_MAX 64		/* [a-z0-9][a-z0-9._-]{0,63} */
 #define GD_CONFIG_MAX_BYTES (64u << 20)	/* refuse larger files */
+/* At most this many areas, groups, servers and services each; the first
+ * one beyond is refused at its line.  gd_config_max_objects holds it, so
+ * that a test can lower it: nothing else writes it. */
+#define GD_CONFIG_MAX_OBJECTS 1000000u
+extern size_t gd_config_max_objects;
 
 struct gd_check {
 	double interval;	/* seconds between probes */
@@ -101,7 +106,9 @@ struct gd_config {
 /*
  * Loads path.  Returns 0 and *out, or -1 with the problems in errs (all of
  * them, in file order) and *out NULL.  schema: path of greendot.rng, or
- * NULL for the one built in at compile time (GD_SCHEMA_DIR).
+ * NULL for the one built in at compile time (GD_SCHEMA_DIR).  A file
+ * writable by its group or others is loaded with a warning in the log
+ * (priv.h).
  */
 int gd_config_load(const char *path, const char *schema,
 		   struct gd_config **out, struct gd_errlist *errs);

@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "config.h"
+#include "priv.h"
 #include "text.h"
 #include "timefmt.h"
 #include "xmlsafe.h"
@@ -490,6 +491,8 @@ int news_load(const char *path, const char *schema, struct news *out,
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
 
+	/* what it says goes on the public page */
+	gd_priv_warn_writable(path, "news file");
 	doc = gd_xml_read(path, NEWS_MAX_BYTES, errs);
 	root = doc ? news_root(path, doc, errs) : NULL;
 	if (root == NULL)

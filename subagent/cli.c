@@ -18,7 +18,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " AGENT_NAME " -c CONFIG [-x AGENTX_SOCKET] [-s STATE_FILE] [-f]\n"
-		"       [-L LOGOPT] [-P PIDFILE] [-i SECONDS] [-d] [-n] [-h] [-V]\n"
+		"       [-L LOGOPT] [-P PIDFILE] [-u USER] [-i SECONDS] [-d] [-n]\n"
+		"       [-h] [-V]\n"
 		"  -c CONFIG  the infrastructure config (XML)\n"
 		"  -x SOCKET  the master agent's AgentX socket (default: net-snmp's)\n"
 		"  -s FILE    state file: statuses, uptimes, counters, indexes and\n"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
 		"  -L OPT     log: -Le stderr (default), -Lo stdout, -Ln nowhere,\n"
 		"             -Lf FILE, -Ls FACILITY (syslog)\n"
 		"  -P FILE    write the pid to FILE\n"
+		"  -u USER    once connected to the master, run as USER (the\n"
+		"             state file's folder must be writable by USER)\n"
 		"  -i SECONDS AgentX ping and reconnect interval (default 5)\n"
 		"  -d         debug logging\n"
 		"  -n         check the config, print \"configuration ok\" or its errors\n"
@@ -75,6 +78,7 @@ static enum cli_result one_option(int c, int argc, char **argv,
 	case 'x': o->socket = optarg; break;
 	case 's': o->state = optarg; break;
 	case 'P': o->pidfile = optarg; break;
+	case 'u': o->user = optarg; break;
 	case 'f': o->foreground = true; break;
 	case 'n': o->check_only = true; break;
 	case 'd': o->debug = true; break;
@@ -110,7 +114,7 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_opts *o)
 	memset(o, 0, sizeof *o);
 	strcpy(o->log_spec, "e");
 	optind = 1;
-	while ((c = getopt(argc, argv, "c:x:s:P:L:i:fndVh")) != -1) {
+	while ((c = getopt(argc, argv, "c:x:s:P:u:L:i:fndVh")) != -1) {
 		enum cli_result r = one_option(c, argc, argv, o);
 
 		if (r != CLI_RUN)

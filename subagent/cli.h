@@ -2,7 +2,8 @@
  * cli.h — greendot-agent's command line and daemon chores.
  *
  *   greendot-agent -c CONFIG [-x AGENTX_SOCKET] [-s STATE_FILE] [-f]
- *                  [-L LOGOPT] [-P PIDFILE] [-i PING] [-d] [-n] [-h] [-V]
+ *                  [-L LOGOPT] [-P PIDFILE] [-u USER] [-i PING] [-d] [-n]
+ *                  [-h] [-V]
  *
  * -L takes net-snmp's letters: -Le, -Lo, -Ln, -Lf FILE, -Ls FACILITY.
  */
@@ -19,6 +20,7 @@ struct cli_opts {
 	const char *socket;		/* NULL: net-snmp's default */
 	const char *state;		/* NULL: no state file */
 	const char *pidfile;
+	const char *user;		/* -u: run as USER once connected */
 	char log_spec[1024];		/* log.h's spec: "e", "f FILE", ... */
 	int ping_interval;		/* seconds, 0: default */
 	bool foreground, check_only, debug;

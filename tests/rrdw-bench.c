@@ -224,14 +224,16 @@ int main(int argc, char **argv)
 	parse(&b, argc, argv);
 	b.flush_ms = calloc((size_t)b.steps, sizeof *b.flush_ms);
 	w = gd_rrdw_new(b.datadir, b.addr);
+	rc = 1;
 	if (b.flush_ms == NULL || w == NULL)
-		return 1;
+		goto out;
 	if (setup(w, &b) < 0) {
 		fprintf(stderr, "rrdw-bench: setup: a flush got nothing done\n");
-		return 1;
+		goto out;
 	}
 	run(w, &b);
 	rc = summary(w, &b);
+out:
 	gd_rrdw_free(w);
 	free(b.flush_ms);
 	return rc;

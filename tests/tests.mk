@@ -35,15 +35,28 @@ XCFLAGS_agent += -Isubagent
 
 # Unit tests run under valgrind with VALGRIND=1.
 VG = $(if $(filter 1,$(VALGRIND)),valgrind -q --error-exitcode=99 --leak-check=full \
-     --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp)
+     --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+     --suppressions=tests/valgrind.supp)
+
+# With SANITIZE=1 a sanitizer's report fails the test: ASan and UBSan
+# stop at the first error, LSan reports leaks at exit (exit code 23).
+# tests/lsan.supp holds the leaks of net-snmp and librrd themselves; its
+# entries need the slow unwinder to see through the libraries' frames.
+# The same settings are exported to the integration tests
+# (tests/run-integration.sh adds log files).
+SAN_ENV = $(if $(filter 1,$(SANITIZE)),\
+	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0)
 
 unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do \
-		echo "== $$t"; $(VG) $$t || { echo "FAIL: $$t"; fail=1; }; \
+		echo "== $$t"; $(SAN_ENV) $(VG) $$t || { echo "FAIL: $$t"; fail=1; }; \
 	done; exit $$fail
 
 integration: all-tests
-	BUILD=$(BUILD) tests/run-integration.sh $(T)
+	$(SAN_ENV) BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) \
+		tests/run-integration.sh $(T)
 
 # rrdw-bench: the RRD writer on N files for M steps, direct or through
 # rrdcached, with per-flush timings (tests/integration/rrdw.sh, make bench).
@@ -57,3 +70,6 @@ $(RRDW_BENCH): tests/rrdw-bench.c $(RRDW_OBJS) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(RRD_CFLAGS) -Imonitor -o $@ $< $(RRDW_OBJS) \
 		$(LIBCOMMON) $(LDFLAGS) $(RRD_LIBS) $(COMMON_LIBS)
+
+# the fault-injection tools (tests/integration/fault_*.sh)
+-include tests/fault/fault.mk

@@ -59,6 +59,10 @@ static void test_others(void **state)
 	assert_true(o.check_only && o.debug);
 	assert_int_equal(o.ping_interval, 3);
 	assert_string_equal(o.pidfile, "p");
+	assert_null(o.user);
+	assert_int_equal(PARSE(&o, "-c", "g", "-u", "nobody"), CLI_RUN);
+	assert_string_equal(o.user, "nobody");
+	assert_int_equal(PARSE(&o, "-c", "g", "-u"), CLI_EXIT_USAGE);
 	assert_int_equal(PARSE(&o, "-c", "g", "-i", "0"), CLI_EXIT_USAGE);
 	assert_int_equal(PARSE(&o, "-f"), CLI_EXIT_USAGE);	/* no -c */
 	assert_int_equal(PARSE(&o, "-c", "g", "extra"), CLI_EXIT_USAGE);

@@ -12,12 +12,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "log.h"
 #include "xmlsafe.h"
 
 static char tmpdir[] = "/tmp/gd-test-config-XXXXXX";
@@ -40,6 +44,9 @@ static const char *write_file(const char *name, const char *text)
 #define GROUP "<group id=\"g\">\n"				/* line 3 */
 #define S1 "<server id=\"s1\" host=\"127.0.0.1\" port=\"25\" probe=\"smtp\"/>\n" /* 4 */
 #define TAIL "</group>\n</area>\n</greendot>\n"
+
+#define X16 "xxxxxxxxxxxxxxxx"
+#define X256 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16
 
 struct bad {
 	const char *name;
@@ -121,6 +128,19 @@ static const struct bad bad_configs[] = {
 	{ "id with a slash",
 	  HEAD AREA "<group id=\"a/b\">\n" S1 TAIL, 3,
 	  "group: invalid id \"a/b\"" },
+	{ "id that is a slash",
+	  HEAD AREA "<group id=\"/\">\n" S1 TAIL, 3,
+	  "group: invalid id \"/\"" },
+	{ "id that is a dot-dot",
+	  HEAD "<area id=\"..\" colour=\"blue\">\n" GROUP S1 TAIL, 2,
+	  "area: invalid id \"..\"" },
+	{ "id with a character reference to NUL",
+	  HEAD AREA GROUP
+	  "<server id=\"a&#0;b\" host=\"h\" port=\"25\" probe=\"smtp\"/>\n"
+	  TAIL, 4, "invalid xmlChar value 0" },
+	{ "title of 256 characters",
+	  HEAD AREA "<group id=\"g\" title=\"" X256 "\">\n" S1 TAIL, 3,
+	  "Invalid attribute title for element group" },
 	{ "id in upper case",
 	  HEAD "<area id=\"Core\" colour=\"blue\">\n" GROUP S1 TAIL, 2,
 	  "area: invalid id \"Core\"" },
@@ -197,6 +217,130 @@ static void test_three_errors_in_one_run(void **state)
 	gd_err_format(&errs.v[2], line, sizeof line);
 	assert_non_null(strstr(line, ":10: service x: needs unknown group \"missing\""));
 	gd_errlist_clear(&errs);
+}
+
+/* A NUL byte in the file (here inside an id, where it would cut the
+ * file name built from it short) is refused by the parser: a document
+ * holding one is not XML. */
+static void test_nul_byte(void **state)
+{
+	static const char text[] = HEAD AREA GROUP
+		"<server id=\"ok\0/../../etc/x\" host=\"h\" port=\"25\" "
+		"probe=\"smtp\"/>\n" TAIL;
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct gd_config *cfg = (struct gd_config *)1;
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/nul.xml", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(gd_config_load(path, NULL, &cfg, &errs), -1);
+	assert_null(cfg);
+	assert_true(errs.n >= 1);
+	assert_int_equal(errs.v[0].line, 4);
+	assert_non_null(strstr(errs.v[0].msg, "Char 0x0 out of allowed range"));
+	gd_errlist_clear(&errs);
+	/* the same bytes in memory */
+	assert_int_equal(gd_config_load_memory(text, sizeof text - 1, "nul.xml",
+					       NULL, &cfg, &errs), -1);
+	assert_null(cfg);
+	assert_int_equal(errs.v[0].line, 4);
+	gd_errlist_clear(&errs);
+}
+
+/* Past GD_CONFIG_MAX_BYTES: refused by its size before it is read (a
+ * sparse file: nothing is written). */
+static void test_too_large(void **state)
+{
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct gd_config *cfg = (struct gd_config *)1;
+	char path[512];
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/huge.xml", tmpdir);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)GD_CONFIG_MAX_BYTES + 1), 0);
+	close(fd);
+	assert_int_equal(gd_config_load(path, NULL, &cfg, &errs), -1);
+	assert_null(cfg);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.v[0].msg, "larger than"));
+	gd_errlist_clear(&errs);
+	unlink(path);
+}
+
+/* One object too many of a kind: refused at its line, said once, and no
+ * "group has no servers" for the groups whose servers were skipped. */
+static void test_too_many(void **state)
+{
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct gd_config *cfg = NULL;
+	const char *path = write_file("many.xml",
+		HEAD AREA GROUP S1					/* 1-4 */
+		"<server id=\"s2\" host=\"h\" port=\"2\" probe=\"tcp\"/>\n"
+		"<server id=\"s3\" host=\"h\" port=\"3\" probe=\"tcp\"/>\n" /* 6 */
+		"<server id=\"s4\" host=\"h\" port=\"4\" probe=\"tcp\"/>\n"
+		"</group>\n<group id=\"g2\">\n"
+		"<server id=\"s5\" host=\"h\" port=\"5\" probe=\"tcp\"/>\n"
+		TAIL);
+	char line[1024];
+
+	(void)state;
+	gd_config_max_objects = 2;
+	assert_int_equal(gd_config_load(path, NULL, &cfg, &errs), -1);
+	gd_config_max_objects = GD_CONFIG_MAX_OBJECTS;
+	assert_null(cfg);
+	if (errs.n != 1)
+		gd_errlist_print(&errs, stderr);
+	assert_int_equal(errs.n, 1);
+	gd_err_format(&errs.v[0], line, sizeof line);
+	assert_non_null(strstr(line, ":6: more than 2 servers"));
+	gd_errlist_clear(&errs);
+
+	/* at the limit: loads */
+	gd_config_max_objects = 5;
+	assert_int_equal(gd_config_load(path, NULL, &cfg, &errs), 0);
+	gd_config_max_objects = GD_CONFIG_MAX_OBJECTS;
+	assert_int_equal(cfg->nservers, 5);
+	gd_config_free(cfg);
+}
+
+/* A config others may write loads, with a warning in the log. */
+static void test_writable_warning(void **state)
+{
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct gd_config *cfg = NULL;
+	char logpath[512], spec[600], buf[1024] = "";
+	const char *path = write_file("shared.xml", HEAD AREA GROUP S1 TAIL);
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	snprintf(logpath, sizeof logpath, "%s/log", tmpdir);
+	snprintf(spec, sizeof spec, "f %s", logpath);
+	assert_int_equal(gd_log_open("test", spec), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(gd_config_load(path, NULL, &cfg, &errs), 0);
+	gd_config_free(cfg);
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(gd_config_load(path, NULL, &cfg, &errs), 0);
+	gd_config_free(cfg);
+	gd_log_close();
+	f = fopen(logpath, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* once: for the second load only */
+	assert_non_null(strstr(buf, "is writable by group/others (mode 0664)"));
+	assert_non_null(strstr(buf, path));
+	assert_null(strstr(strstr(buf, "writable") + 1, "writable"));
 }
 
 static void test_missing_file(void **state)
@@ -333,7 +477,7 @@ static int teardown(void **state)
 int main(void)
 {
 	enum { NBAD = sizeof bad_configs / sizeof bad_configs[0] };
-	struct CMUnitTest tests[NBAD + 6];
+	struct CMUnitTest tests[NBAD + 10];
 	size_t n = 0;
 
 	for (size_t i = 0; i < NBAD; i++)
@@ -344,6 +488,10 @@ int main(void)
 		};
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_three_errors_in_one_run);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_missing_file);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_nul_byte);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_too_large);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_too_many);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_writable_warning);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_example_loads);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_inheritance);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_id_valid);

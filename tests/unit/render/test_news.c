@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -101,6 +103,17 @@ static const struct bad bads[] = {
 	  { "3: Opening and ending tag mismatch: incident line 2 and news",
 	    "4: Premature end of data in tag news line 1" } },
 	{ "DTD", "<!DOCTYPE news [<!ENTITY a \"b\">]>\n<news/>\n",
+	  { "1: DTD not allowed" } },
+	{ "billion laughs", "<?xml version=\"1.0\"?>\n"
+	  "<!DOCTYPE news [\n<!ENTITY l \"lol\">\n"
+	  "<!ENTITY l2 \"&l;&l;&l;&l;&l;&l;&l;&l;&l;&l;\">\n"
+	  "<!ENTITY l3 \"&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;\">\n"
+	  "<!ENTITY l4 \"&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;\">\n"
+	  "]>\n<news><announcement id=\"a\" at=\"" T0 "\" title=\"&l4;\">"
+	  "&l4;</announcement></news>\n",
+	  { "2: DTD not allowed" } },
+	{ "external entity", "<!DOCTYPE news [<!ENTITY x SYSTEM "
+	  "\"file:///etc/passwd\">]>\n<news>&x;</news>\n",
 	  { "1: DTD not allowed" } },
 	{ "root", "<feed/>\n",
 	  { "1: not a news file (the root element must be <news>)" } },
@@ -201,6 +214,51 @@ static void test_missing_file(void **state)
 	gd_errlist_clear(&errs);
 }
 
+/* Past NEWS_MAX_BYTES: refused by its size, never read (sparse). */
+static void test_too_large(void **state)
+{
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct news n = { 0 };
+	const char *path = write_news("");
+
+	(void)state;
+	assert_int_equal(truncate(path, (off_t)NEWS_MAX_BYTES + 1), 0);
+	assert_int_equal(news_load(path, NULL, &n, &errs), -1);
+	assert_int_equal(n.n, 0);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.v[0].msg, "larger than"));
+	gd_errlist_clear(&errs);
+}
+
+/* A news file others may write is read, with a warning in the log. */
+static void test_writable_warning(void **state)
+{
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct news n = { 0 };
+	char logpath[300], spec[320], buf[1024] = "";
+	const char *path = write_news(HEAD "</news>\n");
+	FILE *f;
+	size_t len;
+
+	(void)state;
+	snprintf(logpath, sizeof logpath, "%s/log", dir);
+	snprintf(spec, sizeof spec, "f %s", logpath);
+	assert_int_equal(gd_log_open("test", spec), 0);
+	assert_int_equal(chmod(path, 0646), 0);
+	assert_int_equal(news_load(path, NULL, &n, &errs), 0);
+	gd_log_close();
+	gd_log_open("test", "n");
+	assert_int_equal(chmod(path, 0644), 0);
+	f = fopen(logpath, "r");
+	assert_non_null(f);
+	len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	assert_non_null(strstr(buf, "news file "));
+	assert_non_null(strstr(buf, "is writable by group/others (mode 0646)"));
+	news_free(&n);
+}
+
 /* A failed load leaves what the list held before. */
 static void test_failure_keeps_list(void **state)
 {
@@ -257,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_writable_warning),
 		cmocka_unit_test(test_failure_keeps_list),
 		cmocka_unit_test(test_maintenance_status),
 		cmocka_unit_test(test_count_new),
