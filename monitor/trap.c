@@ -4,6 +4,7 @@
 #include "trap.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,20 @@ static int trap_input(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 	return 1;
 }
 
+/* A storm (a whole site failing at once: one notification per server,
+ * group and service) arrives faster than a cycle is handled; the kernel
+ * drops what does not fit the socket's buffer, so ask for room for a few
+ * thousand (capped by net.core.rmem_max). */
+#define TRAP_RCVBUF (4 << 20)
+
+static void grow_rcvbuf(netsnmp_transport *t)
+{
+	int size = TRAP_RCVBUF;
+
+	if (setsockopt(t->sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
+		log_debug("--trap-listen: SO_RCVBUF: %s", strerror(errno));
+}
+
 static void *open_listener(const char *addr, struct trap_listener *l)
 {
 	netsnmp_transport *t = netsnmp_tdomain_transport(addr, 1, "udp");
@@ -174,6 +189,7 @@ static void *open_listener(const char *addr, struct trap_listener *l)
 		log_err("--trap-listen %s: cannot listen there", addr);
 		return NULL;
 	}
+	grow_rcvbuf(t);
 	snmp_sess_init(&s);
 	s.peername = SNMP_DEFAULT_PEERNAME;
 	s.version = SNMP_DEFAULT_VERSION;	/* any: v1, v2c, v3 */

@@ -121,6 +121,14 @@ trap2 "$H_COMMUNITY" $GD.0.1 $NAME i 5			# a name of the wrong type
 trap2 "$H_COMMUNITY" $GD.0.1 $NAME s "$(printf '%060000d' 7)"	# huge
 trap2 "$H_COMMUNITY" $GD.0.3 $GD.1.3.1.5.1 i 99		# a group's, no name
 malformed=4
+# The kernel drops datagrams a slow receiver (ASan, valgrind) has no room
+# for, before the monitor sees them: counted per socket in /proc/net/udp.
+udp_drops() {	# PORT: drops of the sockets bound to it
+	awk -v p="$(printf ':%04X' "$1")" \
+		'NR > 1 && substr($2, length($2) - 4) == p { d += $NF } END { print d + 0 }' \
+		/proc/net/udp
+}
+kdrops0=$(udp_drops "$MP")
 h_assert "$FA" -J "127.0.0.1:$MP" -N 200 -s 42 >/dev/null
 # an SNMPv3 one from a user nobody created: USM drops it (when snmptrap
 # manages to send it: it is not counted on)
@@ -139,6 +147,7 @@ h_assert journaled v1srv
 h_assert_eq "$(awk -F '\t' '$2 == "notification"' "$DATA/journal" | wc -l)" 2 \
 	"notifications journaled"
 h_assert h_alive "$MON"
+kdrops=$(( $(udp_drops "$MP") - kdrops0 ))	# before the socket goes
 kill -TERM "$MON"
 rc=0
 wait "$MON" || rc=$?
@@ -148,6 +157,10 @@ h_log "at exit: $stats"
 v3=0
 case $stats in *"dropped $((dropped + 1))") v3=1 ;; esac
 dropped=$((dropped + v3)) sent=$((sent + v3))
+# the junk burst is what overflows a slow receiver's buffer; the valid
+# notification after it was journaled (checked above)
+[ "$kdrops" -gt 0 ] && h_log "the kernel dropped $kdrops junk datagrams (receiver too slow)"
+dropped=$((dropped - kdrops)) sent=$((sent - kdrops))
 h_assert_eq "$stats" "received $sent, accepted $accepted, refused $refused, unknown $unknown, malformed $malformed, dropped $dropped" \
 	"the listener's counts"
 lines=$(grep -c 'notification from' "$H_TMP/mon.log")
