@@ -2,7 +2,7 @@
 # (tests/integration/fault_*.sh).  Source after tests/lib/harness.sh.
 #
 #   f_summary NAME INJECTED SURVIVED LOST [MORE]
-#                       the line docs/RELIABILITY.md is built from:
+#                       the line the README's Reliability table is built from:
 #                       "FAULTS: NAME injected=N survived=N lost=N MORE"
 #   f_rrd_check DIR     every *.rrd under DIR passes `rrdtool info` (one
 #                       rrdtool process for all); prints "N files, N bad"
