@@ -21,6 +21,11 @@
  *
  * Server graphs are the many ones (4 per server): site.h says which are
  * drawn.
+ *
+ * GREENDOT_GRAPH_ARGS=FILE (for make bench, which draws the same graphs
+ * with the rrdtool CLI): each graph drawn appends a line to FILE, the
+ * image's name and then the arguments given to rrd_graph_v ("graph",
+ * "-", ...), separated by tabs.
  */
 #ifndef RENDER_GRAPH_H
 #define RENDER_GRAPH_H

@@ -312,7 +312,11 @@ static int register_table(struct mib_table *t)
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 
-	t->tdata = netsnmp_tdata_create_table(t->name, 0);
+	/* a row's index varbind (over 1 KiB: its OID buffer is built in)
+	 * is dropped once the row's OID index is built: 110 MiB less at
+	 * 100,000 servers; lookups go by the OID index alone */
+	t->tdata = netsnmp_tdata_create_table(t->name,
+					      TDATA_FLAG_NO_STORE_INDEXES);
 	reg = netsnmp_create_handler_registration(
 		t->name, table_handler, t->root, t->len,
 		t->writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
