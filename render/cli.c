@@ -3,19 +3,25 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "log.h"
 #include "xmlsafe.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const char usage_text[] =
 	"usage: greendot-render --data DIR --out DIR [--news FILE] "
 	"[--title TEXT]\n"
 	"                       [--base-url URL] "
-	"[--server-graphs auto|all|day|none] [-L LOGOPT] [-v]\n"
+	"[--server-graphs auto|all|day|none]\n"
+	"                       [--jobs N] [-L LOGOPT] [-v]\n"
 	"\n"
 	"  --data DIR        the monitor's data directory (state.xml, "
 	"journal, rrd/)\n"
@@ -30,6 +36,8 @@ static const char usage_text[] =
 	"  --server-graphs   response-time graphs per server: auto (all up "
 	"to 500\n"
 	"                    servers, none above), all, day, none\n"
+	"  --jobs N          processes drawing graphs (default: one per "
+	"CPU)\n"
 	"  -L LOGOPT         log to e (stderr), o, f FILE, s FACILITY, n\n"
 	"  -v                say more (twice: debug)\n";
 
@@ -50,6 +58,20 @@ static int parse_graphs(const char *s, enum site_server_graphs *out)
 			return 0;
 		}
 	return -1;
+}
+
+static int parse_jobs(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *s == '-' || n < 1 ||
+	    n > GRAPH_WORKERS_MAX)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
 }
 
 /* http(s), no space, quote or angle bracket; made to end with '/'. */
@@ -86,6 +108,10 @@ static int option(struct cli *c, int opt, const char *arg)
 	case 'g':
 		return parse_graphs(arg, &c->site.server_graphs) < 0 ?
 			bad_usage("unknown --server-graphs", arg) : 0;
+	case 'j':
+		return parse_jobs(arg, &c->site.jobs) < 0 ?
+			bad_usage("--jobs wants 1 to " STR(GRAPH_WORKERS_MAX),
+				  arg) : 0;
 	case 'b':
 		free(c->base);
 		c->base = parse_base(arg);
@@ -108,6 +134,7 @@ static int parse(struct cli *c, int argc, char **argv)
 		{ "title", required_argument, NULL, 't' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "server-graphs", required_argument, NULL, 'g' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rrd.h>
@@ -28,10 +31,35 @@
 #define ARGS_MAX 48
 #define GRAPH_ARGS_ENV "GREENDOT_GRAPH_ARGS"
 
+/* A graph to draw: decided by the run's process (one()), drawn by it
+ * or by a worker (draw_batch()), accounted for by it (account()). */
+struct job {
+	enum gd_rrd_kind kind;
+	enum model_period p;
+	time_t end;
+	char *path, *head;		/* the RRD file, the image's title */
+	char file[MANIFEST_FILE_MAX], key[MANIFEST_KEY_MAX];
+	struct model_graph *out;	/* the caller's, filled at the end */
+	struct model_graph res;
+	int rc;				/* 0 drawn; -1 failed or not done */
+};
+
+/* What a worker says of one job, through its pipe: under PIPE_BUF,
+ * so one write() is one record. */
+struct job_result {
+	uint32_t i;
+	int32_t rc;
+	uint32_t width, height;
+};
+
 struct graph_run {
 	char *datadir, *dir;
 	struct manifest old, cur;
 	struct graph_stats stats;
+	struct job jobs[GRAPH_BATCH];
+	size_t njobs;
+	unsigned workers;
+	bool warm;		/* a graph drawn in this process already */
 };
 
 /* The arguments of one rrd_graph_v call, each malloc'ed (librrd may
@@ -229,23 +257,36 @@ static int replace_file(const char *path, const void *buf, size_t len)
 	return -1;
 }
 
-/* GREENDOT_GRAPH_ARGS (graph.h): before librrd may write into them. */
+/* GREENDOT_GRAPH_ARGS (graph.h): before librrd may write into them.  One
+ * write() of the whole line to a file opened O_APPEND: the workers'
+ * lines never interleave. */
 static void dump_args(const char *file, const struct args *a)
 {
 	const char *path = getenv(GRAPH_ARGS_ENV);
-	FILE *f;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int fd;
 
-	if (path == NULL || *path == '\0' || (f = fopen(path, "ae")) == NULL)
+	if (path == NULL || *path == '\0' ||
+	    (mem = open_memstream(&line, &len)) == NULL)
 		return;
-	fputs(file, f);
+	fputs(file, mem);
 	for (int i = 0; i < a->n; i++)
-		fprintf(f, "\t%s", a->v[i]);
-	fputc('\n', f);
-	fclose(f);
+		fprintf(mem, "\t%s", a->v[i]);
+	fputc('\n', mem);
+	if (fclose(mem) == 0 &&
+	    (fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		       0644)) >= 0) {
+		if (write(fd, line, len) != (ssize_t)len)
+			log_warn("%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	free(line);
 }
 
-/* Draws one image into file (in g->dir).  0, or -1 (logged). */
-static int draw(struct graph_run *g, const char *file, struct args *a,
+/* Draws one image into file (in dir).  0, or -1 (logged). */
+static int draw(const char *dir, const char *file, struct args *a,
 		struct model_graph *out)
 {
 	char path[4096];
@@ -261,7 +302,7 @@ static int draw(struct graph_run *g, const char *file, struct args *a,
 		log_err("graph %s: %s", file, rrd_get_error());
 		goto out;
 	}
-	snprintf(path, sizeof path, "%s/%s", g->dir, file);
+	snprintf(path, sizeof path, "%s/%s", dir, file);
 	if (replace_file(path, img.ptr, img.size) < 0) {
 		log_err("%s: %s", path, strerror(errno));
 		goto out;
@@ -271,6 +312,184 @@ out:
 	rrd_info_free(info);
 	return rc;
 }
+
+/* --- drawing, in parallel ------------------------------------------------ */
+
+static void job_free(struct job *j)
+{
+	free(j->path);
+	free(j->head);
+	j->path = j->head = NULL;
+}
+
+/* Draws job j into dir: j->res and j->rc. */
+static void draw_job(const char *dir, struct job *j)
+{
+	struct args a = { .n = 0 };
+
+	j->rc = build_args(&a, j->path, j->kind, j->head, j->end, j->p) == 0 ?
+		draw(dir, j->file, &a, &j->res) : -1;
+	args_free(&a);
+}
+
+static void write_result(int fd, uint32_t i, const struct job *j)
+{
+	struct job_result r = { i, j->rc, j->res.width, j->res.height };
+
+	/* the run's process finds out from the missing record */
+	if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
+		_exit(1);
+}
+
+/* A worker: jobs first + k, first + k + n, ... of the batch, each
+ * result down fd; it dies with the run's process. */
+static __attribute__((noreturn)) void worker(struct graph_run *g,
+					     size_t first, unsigned k,
+					     unsigned n, int fd)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (size_t i = first + k; i < g->njobs; i += n) {
+		draw_job(g->dir, &g->jobs[i]);
+		write_result(fd, (uint32_t)i, &g->jobs[i]);
+	}
+	_exit(0);
+}
+
+/* Results from a worker's pipe until it closes. */
+static void collect(struct graph_run *g, int fd)
+{
+	struct job_result r;
+	ssize_t n;
+
+	while ((n = read(fd, &r, sizeof r)) == (ssize_t)sizeof r ||
+	       (n < 0 && errno == EINTR)) {
+		if (n < 0 || r.i >= g->njobs)
+			continue;
+		g->jobs[r.i].rc = r.rc;
+		g->jobs[r.i].res.width = r.width;
+		g->jobs[r.i].res.height = r.height;
+	}
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return;
+	if (WIFSIGNALED(status))
+		log_err("graph worker killed by signal %d: its graphs are not "
+			"drawn", WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		log_err("graph worker exited with status %d",
+			WEXITSTATUS(status));
+}
+
+/* Starts worker k of n: its pid and the read end of its pipe, or -1
+ * (its share is then drawn here). */
+static pid_t spawn(struct graph_run *g, size_t first, unsigned k, unsigned n,
+		   int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		log_err("graph worker: pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);		/* nothing buffered is written twice */
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		worker(g, first, k, n, p[1]);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		log_err("graph worker: fork: %s", strerror(errno));
+		close(p[0]);
+		return -1;
+	}
+	*fd = p[0];
+	return pid;
+}
+
+/*
+ * Draws the batch: the share of job k % n goes to worker k, worker 0
+ * being this process, so that a run uses every core it was given
+ * (librrd draws in one thread; PNG encoding is half its time).  The
+ * first graph of a run is drawn here before any worker starts: the
+ * workers inherit fontconfig and pango ready.
+ */
+static void draw_batch(struct graph_run *g)
+{
+	pid_t pid[GRAPH_WORKERS_MAX];
+	int fd[GRAPH_WORKERS_MAX];
+	size_t first = 0;
+	unsigned n = g->workers;
+
+	if (!g->warm && g->njobs > 0) {
+		draw_job(g->dir, &g->jobs[first++]);
+		g->warm = true;
+	}
+	if (n > (g->njobs - first) / GRAPH_WORKER_MIN_JOBS)
+		n = (unsigned)((g->njobs - first) / GRAPH_WORKER_MIN_JOBS);
+	if (n <= 1) {
+		for (size_t i = first; i < g->njobs; i++)
+			draw_job(g->dir, &g->jobs[i]);
+		return;
+	}
+	/* the warm-up job is done: the rest, dealt out from there */
+	for (size_t i = first; i < g->njobs; i++)
+		g->jobs[i].rc = -1;
+	for (unsigned k = 1; k < n; k++)
+		pid[k] = spawn(g, first, k, n, &fd[k]);
+	for (size_t i = first; i < g->njobs; i++) {
+		unsigned k = (unsigned)((i - first) % n);
+
+		if (k == 0 || pid[k] < 0)
+			draw_job(g->dir, &g->jobs[i]);
+	}
+	for (unsigned k = 1; k < n; k++)
+		if (pid[k] > 0) {
+			collect(g, fd[k]);
+			close(fd[k]);
+			reap(pid[k]);
+		}
+}
+/* The batch's results into the callers' model_graph and the manifest. */
+static void account(struct graph_run *g)
+{
+	for (size_t i = 0; i < g->njobs; i++) {
+		struct job *j = &g->jobs[i];
+
+		*j->out = (struct model_graph){ 0 };
+		if (j->rc == 0) {
+			*j->out = j->res;
+			j->out->ok = true;
+			g->stats.drawn++;
+			if (manifest_add(&g->cur, j->file, j->key,
+					 j->res.width, j->res.height) < 0) {
+				j->out->ok = false;
+				g->stats.failed++;
+			}
+		} else {
+			g->stats.failed++;
+		}
+		job_free(j);
+	}
+	g->njobs = 0;
+}
+
+static void flush(struct graph_run *g)
+{
+	if (g->njobs == 0)
+		return;
+	draw_batch(g);
+	account(g);
+}
+
+/* --- what to draw --------------------------------------------------------- */
 
 static uint32_t fnv1a(const char *s)
 {
@@ -298,40 +517,52 @@ static bool file_there(const struct graph_run *g, const char *file)
 	return access(path, F_OK) == 0;
 }
 
-/* One period of one object: kept when its key is the recorded one. */
+/* One period of one object: kept when its key is the recorded one, or
+ * a job of the batch (drawn when the batch is full or the caller is
+ * done: out is filled then). */
 static void one(struct graph_run *g, enum gd_rrd_kind kind, const char *id,
 		const char *path, const char *title, time_t last,
 		enum model_period p, struct model_graph *out)
 {
 	time_t end = last - last % model_periods[p].step;
 	const struct manifest_entry *e;
-	char file[MANIFEST_FILE_MAX], key[MANIFEST_KEY_MAX], head[1024];
-	struct args a = { .n = 0 };
+	char head[1024];
+	struct job *j = &g->jobs[g->njobs];
 
-	graph_name(file, sizeof file, kind, id, p);
+	*out = (struct model_graph){ 0 };
+	*j = (struct job){ .kind = kind, .p = p, .end = end, .out = out,
+			   .rc = -1 };
+	graph_name(j->file, sizeof j->file, kind, id, p);
 	image_title(head, sizeof head, kind, title, p);
-	snprintf(key, sizeof key, "%lld-%dx%d-%s-%08x", (long long)end,
+	snprintf(j->key, sizeof j->key, "%lld-%dx%d-%s-%08x", (long long)end,
 		 GRAPH_WIDTH, GRAPH_HEIGHT, GRAPH_STYLE, fnv1a(head));
-	e = manifest_find(&g->old, file);
-	if (e != NULL && strcmp(e->key, key) == 0 && file_there(g, file)) {
+	e = manifest_find(&g->old, j->file);
+	if (e != NULL && strcmp(e->key, j->key) == 0 &&
+	    file_there(g, j->file)) {
 		*out = (struct model_graph){ true, e->width, e->height };
 		g->stats.kept++;
-	} else if (build_args(&a, path, kind, head, end, p) == 0 &&
-		   draw(g, file, &a, out) == 0) {
-		out->ok = true;
-		g->stats.drawn++;
-	} else {
-		g->stats.failed++;
+		if (manifest_add(&g->cur, j->file, j->key, e->width,
+				 e->height) < 0) {
+			out->ok = false;
+			g->stats.failed++;
+		}
+		return;
 	}
-	args_free(&a);
-	if (out->ok && manifest_add(&g->cur, file, key, out->width,
-				    out->height) < 0)
+	j->path = strdup(path);
+	j->head = strdup(head);
+	if (j->path == NULL || j->head == NULL) {
+		job_free(j);
 		g->stats.failed++;
+		return;
+	}
+	if (++g->njobs == GRAPH_BATCH)
+		flush(g);
 }
 
-void graph_object(struct graph_run *g, enum gd_rrd_kind kind, const char *id,
-		  const char *title, unsigned mask,
-		  struct model_graph out[PERIOD_N])
+/* graph_object() without the drawing: the jobs stay in the batch. */
+static void object(struct graph_run *g, enum gd_rrd_kind kind, const char *id,
+		   const char *title, unsigned mask,
+		   struct model_graph out[PERIOD_N])
 {
 	char path[4096];
 	char *clean = NULL;
@@ -356,23 +587,44 @@ void graph_object(struct graph_run *g, enum gd_rrd_kind kind, const char *id,
 	free(clean);
 }
 
+void graph_object(struct graph_run *g, enum gd_rrd_kind kind, const char *id,
+		  const char *title, unsigned mask,
+		  struct model_graph out[PERIOD_N])
+{
+	object(g, kind, id, title, mask, out);
+	flush(g);
+}
+
 void graph_model(struct graph_run *g, struct model *m, unsigned server_mask)
 {
 	const unsigned all = (1u << PERIOD_N) - 1;
 
 	for (size_t i = 0; i < m->nservices; i++)
-		graph_object(g, GD_RRD_SERVICE, m->services[i].st->id,
-			     m->services[i].st->title, all,
-			     m->services[i].graph);
+		object(g, GD_RRD_SERVICE, m->services[i].st->id,
+		       m->services[i].st->title, all, m->services[i].graph);
 	for (size_t i = 0; i < m->ngroups; i++)
 		if (m->groups[i].st != NULL)
-			graph_object(g, GD_RRD_GROUP, m->groups[i].st->id,
-				     m->groups[i].st->title, all,
-				     m->groups[i].graph);
+			object(g, GD_RRD_GROUP, m->groups[i].st->id,
+			       m->groups[i].st->title, all,
+			       m->groups[i].graph);
 	for (size_t i = 0; i < m->nservers; i++)
-		graph_object(g, GD_RRD_SERVER, m->servers[i].st->id,
-			     m->servers[i].st->title, server_mask,
-			     m->servers[i].graph);
+		object(g, GD_RRD_SERVER, m->servers[i].st->id,
+		       m->servers[i].st->title, server_mask,
+		       m->servers[i].graph);
+	flush(g);
+}
+
+void graph_set_workers(struct graph_run *g, unsigned n)
+{
+	g->workers = n < 1 ? 1 : n > GRAPH_WORKERS_MAX ? GRAPH_WORKERS_MAX : n;
+}
+
+unsigned graph_default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > GRAPH_WORKERS_MAX ? GRAPH_WORKERS_MAX :
+		(unsigned)n;
 }
 
 struct graph_run *graph_open(const char *datadir, const char *outdir)
@@ -382,6 +634,7 @@ struct graph_run *graph_open(const char *datadir, const char *outdir)
 
 	if (g == NULL)
 		return NULL;
+	g->workers = 1;
 	g->datadir = strdup(datadir);
 	if (g->datadir == NULL ||
 	    asprintf(&g->dir, "%s/%s", outdir, GRAPH_DIR) < 0) {
@@ -447,6 +700,8 @@ int graph_close(struct graph_run *g, struct graph_stats *stats)
 {
 	char path[4096];
 	int rc;
+
+	flush(g);
 
 	rc = g->stats.drawn > 0 ? sync_images(g) : 0;
 	snprintf(path, sizeof path, "%s/%s", g->dir, MANIFEST_NAME);

@@ -22,6 +22,16 @@
  * Server graphs are the many ones (4 per server): site.h says which are
  * drawn.
  *
+ * Drawing is CPU-bound (librrd draws in one thread, and half of its time
+ * is PNG encoding), and graphs are independent: the graphs to draw are
+ * gathered in batches of GRAPH_BATCH, and a batch is dealt out to the
+ * run's process and graph_set_workers() - 1 forked workers (none for
+ * fewer than GRAPH_WORKER_MIN_JOBS graphs each), which write the images
+ * and send their sizes back through a pipe.  A worker that dies takes
+ * only its own graphs of the batch with it (counted as failed, logged);
+ * workers die with the run's process.  graph_object() and graph_model()
+ * return with every graph they asked for drawn or accounted for.
+ *
  * GREENDOT_GRAPH_ARGS=FILE (for make bench, which draws the same graphs
  * with the rrdtool CLI): each graph drawn appends a line to FILE, the
  * image's name and then the arguments given to rrd_graph_v ("graph",
@@ -38,6 +48,9 @@
 #define GRAPH_DIR "graphs"
 #define GRAPH_WIDTH 400		/* canvas; the image adds axes, legend */
 #define GRAPH_HEIGHT 100
+#define GRAPH_BATCH 512		/* graphs decided before they are drawn */
+#define GRAPH_WORKERS_MAX 32
+#define GRAPH_WORKER_MIN_JOBS 4
 
 struct graph_run;
 
@@ -48,6 +61,12 @@ struct graph_stats {
 /* Starts a run: OUT/graphs/ made, the manifest read.  NULL: out of
  * memory or the folder cannot be made (logged). */
 struct graph_run *graph_open(const char *datadir, const char *outdir);
+
+/* Processes that draw, this one included: 1 (the default) to
+ * GRAPH_WORKERS_MAX. */
+void graph_set_workers(struct graph_run *g, unsigned n);
+/* The online CPUs, at most GRAPH_WORKERS_MAX. */
+unsigned graph_default_workers(void);
 
 /* "graphs/service-incoming-mail-day.png" (relative to OUT). */
 void graph_name(char *buf, size_t len, enum gd_rrd_kind kind, const char *id,

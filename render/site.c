@@ -217,8 +217,11 @@ static int draw_and_write(const struct site_opts *o, struct model *m,
 	int rc = 0;
 
 	m->server_graphs = server_mask(o, m);
-	if (g != NULL)
+	if (g != NULL) {
+		graph_set_workers(g, o->jobs ? o->jobs
+					     : graph_default_workers());
 		graph_model(g, m, m->server_graphs);
+	}
 	r->graph_seconds = mono() - t0;
 	rc |= write_file(m, o, "status.json", write_json);
 	rc |= write_file(m, o, "feed.atom", write_atom);

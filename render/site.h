@@ -40,6 +40,7 @@ struct site_opts {
 	const char *title;		/* NULL: the agents' title */
 	const char *base_url;		/* NULL, or ends with '/' */
 	enum site_server_graphs server_graphs;
+	unsigned jobs;			/* processes drawing; 0: one a CPU */
 };
 
 struct site_report {

@@ -66,8 +66,10 @@ while [ $e -lt $episodes ]; do
 	e=$((e + 1))
 	if [ $((e % 2)) -eq 1 ]; then want=down; else want=up; fi
 	h_log "== episode $e: disks full, mail1 goes $want"
-	for f in "$M_DATA/state.xml" "$M_DATA/journal" "$ASTATE/agent.state" \
-		 "$SITE/index.html"; do
+	# the journal and the page as they are; state.xml and the agent's
+	# state once a write has failed on the full disk (below): the
+	# daemons save every second, and one may finish while dd fills
+	for f in "$M_DATA/journal" "$SITE/index.html"; do
 		cp "$f" "$H_TMP/$(basename "$f").before"
 	done
 	j_err=$(count mon 'journal: cannot append')
@@ -92,6 +94,11 @@ while [ $e -lt $episodes ]; do
 		logged mon 'state.xml: No space left' "$s_err"
 	h_wait_until -p "$M_AGENT_PID" 10 "the agent's failed save logged" \
 		logged agent 'cannot write the state file' "$a_err"
+	f_topup "$M_DATA"
+	f_topup "$ASTATE"
+	for f in "$M_DATA/state.xml" "$ASTATE/agent.state"; do
+		cp "$f" "$H_TMP/$(basename "$f").before"
+	done
 	rc=0
 	render 2>"$H_TMP/render.err" || rc=$?
 	[ $rc -ne 0 ] || h_fail "greendot-render on a full disk: exit 0"

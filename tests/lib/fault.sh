@@ -15,7 +15,8 @@
 #                       outlives it, even when it is killed
 #   f_mount_tmpfs DIR SIZE   a tmpfs on DIR, unmounted at exit; false
 #                       when that cannot be done (not root ...)
-#   f_fill DIR          fills DIR's file system (DIR/fill); f_unfill DIR
+#   f_fill DIR          fills DIR's file system (DIR/fill); f_topup DIR
+#                       takes what a failed write gave back; f_unfill DIR
 #   f_skip MESSAGE      "SKIP: MESSAGE", exit 0
 #   f_after SECS        waits until SECS more seconds have passed (a
 #                       deadline on the clock, for "the outage lasts N s")
@@ -116,6 +117,13 @@ f_fill() {
 	sync
 }
 
+# f_topup DIR: what a write under way during f_fill got and gave back
+# when it failed (its temporary file removed) is taken too.
+f_topup() {
+	dd if=/dev/zero of="$1/fill3" bs=512 2>/dev/null || :
+	sync
+}
+
 f_unfill() {
-	rm -f "$1/fill" "$1/fill2"
+	rm -f "$1/fill" "$1/fill2" "$1/fill3"
 }

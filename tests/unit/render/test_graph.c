@@ -18,6 +18,8 @@
 #include "fixture.h"
 #include "graph.h"
 #include "log.h"
+#include "model.h"
+#include "state.h"
 #include "xmlsafe.h"
 
 #define ALL ((1u << PERIOD_N) - 1)
@@ -166,6 +168,114 @@ static void test_mask(void **state)
 	assert_false(g[PERIOD_YEAR].ok);
 }
 
+/* The fixture's whole site (graph_model) into sub/ with n processes. */
+static struct graph_stats run_model(const char *sub, unsigned n,
+				    struct model *m)
+{
+	struct gd_errlist errs = GD_ERRLIST_INIT;
+	struct gd_state *st = NULL;
+	struct graph_stats stats;
+	struct graph_run *r;
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/state.xml", dir);
+	assert_int_equal(gd_state_read(path, NULL, &st, &errs), 0);
+	assert_int_equal(model_build(m, st, NULL, FIXTURE_NOW), 0);
+	snprintf(path, sizeof path, "%s/%s", dir, sub);
+	r = graph_open(dir, path);
+	assert_non_null(r);
+	graph_set_workers(r, n);
+	graph_model(r, m, ALL);
+	assert_int_equal(graph_close(r, &stats), 0);
+	gd_errlist_clear(&errs);
+	return stats;
+}
+
+static char *slurp(const char *sub, const char *name, size_t *len)
+{
+	char path[512], *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof path, "%s/%s/%s/%s", dir, sub, GRAPH_DIR, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void same_graphs(const struct model_graph *a,
+			const struct model_graph *b, enum gd_rrd_kind kind,
+			const char *id, size_t *compared)
+{
+	char name[128];
+
+	for (int p = 0; p < PERIOD_N; p++) {
+		size_t la, lb;
+		char *ia, *ib;
+
+		assert_int_equal(a[p].ok, b[p].ok);
+		if (!a[p].ok)
+			continue;
+		assert_int_equal(a[p].width, b[p].width);
+		assert_int_equal(a[p].height, b[p].height);
+		graph_name(name, sizeof name, kind, id, p);
+		ia = slurp("serial", name, &la);
+		ib = slurp("parallel", name, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(ia, ib, la);
+		free(ia);
+		free(ib);
+		(*compared)++;
+	}
+}
+
+/* Three workers draw what one process draws, byte for byte, and report
+ * the same sizes; the graphs are dealt out (more than one worker's
+ * share), and a second run keeps them all. */
+static void test_workers(void **state)
+{
+	struct model one, three, again;
+	struct graph_stats s1, s3;
+	size_t compared = 0;
+
+	(void)state;
+	s1 = run_model("serial", 1, &one);
+	s3 = run_model("parallel", 3, &three);
+	assert_true(s1.drawn > 3 * GRAPH_WORKER_MIN_JOBS);
+	assert_int_equal(s3.drawn, s1.drawn);
+	assert_int_equal(s3.failed, 0);
+	assert_int_equal(s3.nodata, s1.nodata);
+	for (size_t i = 0; i < one.nservices; i++)
+		same_graphs(one.services[i].graph, three.services[i].graph,
+			    GD_RRD_SERVICE, one.services[i].st->id, &compared);
+	for (size_t i = 0; i < one.ngroups; i++)
+		if (one.groups[i].st != NULL)
+			same_graphs(one.groups[i].graph,
+				    three.groups[i].graph, GD_RRD_GROUP,
+				    one.groups[i].st->id, &compared);
+	for (size_t i = 0; i < one.nservers; i++)
+		same_graphs(one.servers[i].graph, three.servers[i].graph,
+			    GD_RRD_SERVER, one.servers[i].st->id, &compared);
+	assert_int_equal(compared, s1.drawn);
+	s3 = run_model("parallel", 3, &again);
+	assert_int_equal(s3.drawn, 0);
+	assert_int_equal(s3.kept, s1.drawn);
+	assert_int_equal(again.servers[0].graph[PERIOD_DAY].width,
+			 one.servers[0].graph[PERIOD_DAY].width);
+	model_free(&one);
+	model_free(&three);
+	model_free(&again);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_redraw_missing_file),
 		cmocka_unit_test(test_prune_and_nodata),
 		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_workers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
