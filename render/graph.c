@@ -415,11 +415,12 @@ static pid_t spawn(struct graph_run *g, size_t first, unsigned k, unsigned n,
 }
 
 /*
- * Draws the batch: the share of job k % n goes to worker k, worker 0
- * being this process, so that a run uses every core it was given
- * (librrd draws in one thread; PNG encoding is half its time).  The
- * first graph of a run is drawn here before any worker starts: the
- * workers inherit fontconfig and pango ready.
+ * Draws the batch: job i goes to worker (i - first) % n, worker 0 being
+ * this process, so that a run uses every core it was given (librrd
+ * draws in one thread; PNG encoding is half its time).  The first graph
+ * of a run is drawn here before any worker starts: the workers inherit
+ * fontconfig and pango ready.  A job no worker reported stays failed
+ * (rc -1, as one() made it).
  */
 static void draw_batch(struct graph_run *g)
 {
@@ -439,9 +440,6 @@ static void draw_batch(struct graph_run *g)
 			draw_job(g->dir, &g->jobs[i]);
 		return;
 	}
-	/* the warm-up job is done: the rest, dealt out from there */
-	for (size_t i = first; i < g->njobs; i++)
-		g->jobs[i].rc = -1;
 	for (unsigned k = 1; k < n; k++)
 		pid[k] = spawn(g, first, k, n, &fd[k]);
 	for (size_t i = first; i < g->njobs; i++) {
@@ -457,6 +455,7 @@ static void draw_batch(struct graph_run *g)
 			reap(pid[k]);
 		}
 }
+
 /* The batch's results into the callers' model_graph and the manifest. */
 static void account(struct graph_run *g)
 {
