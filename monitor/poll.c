@@ -10,6 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/snmpusm.h>
+
 #include "evloop.h"
 #include "gd_mib.h"
 #include "log.h"
@@ -47,6 +51,7 @@ struct poll_agent {
 	unsigned inflight_max, inflight;
 	bool busy, failed, closing;
 	bool sending;			/* inside snmp_sess_async_send */
+	bool discovering;		/* the engineID probe is in flight */
 	struct poll_walk walks[PTAB_COUNT];
 	struct poll_range scalars;
 	bool scalars_done;
@@ -352,7 +357,8 @@ static void send_ready(struct poll_agent *pa)
 {
 	struct poll_range *pr;
 
-	while (!pa->failed && pa->inflight < pa->inflight_max &&
+	while (!pa->failed && !pa->discovering &&
+	       pa->inflight < pa->inflight_max &&
 	       (pr = queue_pop(pa)) != NULL)
 		send_range(pa, pr);
 }
@@ -603,6 +609,174 @@ static int poll_input(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 	return 1;
 }
 
+/* --- SNMPv3 engineID discovery ----------------------------------------- */
+
+/*
+ * net-snmp 5.9 learns an SNMPv3 agent's engineID with a synchronous
+ * probe (snmp_sess_synch_response) at open, or at the first send when
+ * the open skipped it: an agent that does not answer would stall the
+ * whole loop for timeout x (retries + 1) at every retry.  The sessions
+ * keep SNMP_FLAGS_DONT_PROBE, and the cycle of an agent whose engineID
+ * is not known yet starts with the same probe sent asynchronously (RFC
+ * 3414 4: a noAuthNoPriv GET of no varbind from the empty user, answered
+ * with a usmStatsUnknownEngineIDs Report that carries the engineID).
+ * With the engineID set, the user's keys are localized to it
+ * (usm_create_user_from_session: what net-snmp does after its own probe,
+ * and what lets --trap-listen authenticate that agent's notifications);
+ * the first authenticated request is then answered notInTimeWindow,
+ * which net-snmp resends by itself with the agent's clock.
+ */
+static bool needs_discovery(const struct poll_agent *pa)
+{
+	const netsnmp_session *s = snmp_sess_session(pa->sessp);
+
+	return s != NULL && s->version == SNMP_VERSION_3 &&
+	       s->securityEngineIDLen == 0 &&
+	       (s->securityModel == SNMP_SEC_MODEL_USM ||
+		s->securityModel == SNMP_DEFAULT_SECMODEL);
+}
+
+/* The empty user the probe speaks as (noAuthNoPriv), made once. */
+static int empty_user(void)
+{
+	struct usmUser *u;
+
+	if (usm_get_user(NULL, 0, "") != NULL)
+		return 0;
+	u = calloc(1, sizeof *u);
+	if (u == NULL)
+		return -1;
+	u->name = strdup("");
+	u->secName = strdup("");
+	u->authProtocolLen = OID_LENGTH(usmNoAuthProtocol);
+	u->authProtocol = snmp_duplicate_objid(usmNoAuthProtocol,
+					       u->authProtocolLen);
+	u->privProtocolLen = OID_LENGTH(usmNoPrivProtocol);
+	u->privProtocol = snmp_duplicate_objid(usmNoPrivProtocol,
+					       u->privProtocolLen);
+	if (u->name == NULL || u->secName == NULL || u->authProtocol == NULL ||
+	    u->privProtocol == NULL) {
+		usm_free_user(u);
+		return -1;
+	}
+	usm_add_user(u);
+	return 0;
+}
+
+static netsnmp_pdu *probe_pdu(void)
+{
+	netsnmp_pdu *pdu;
+
+	if (empty_user() < 0 || (pdu = snmp_pdu_create(SNMP_MSG_GET)) == NULL)
+		return NULL;
+	pdu->version = SNMP_VERSION_3;
+	pdu->securityModel = SNMP_SEC_MODEL_USM;
+	pdu->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+	pdu->securityName = strdup("");
+	pdu->securityNameLen = 0;
+	if (pdu->securityName == NULL) {
+		snmp_free_pdu(pdu);
+		return NULL;
+	}
+	return pdu;
+}
+
+static u_char *dup_bytes(const u_char *p, size_t n)
+{
+	u_char *d = malloc(n);
+
+	if (d != NULL)
+		memcpy(d, p, n);
+	return d;
+}
+
+/* The Report's engineID into the session, and the user keyed to it. */
+static void learn_engine(struct poll_agent *pa, const netsnmp_pdu *pdu)
+{
+	netsnmp_session *s = snmp_sess_session(pa->sessp);
+
+	if (pdu->securityEngineIDLen == 0) {
+		fail(pa, "SNMPv3 engineID discovery: the answer carries no "
+		     "engineID");
+		return;
+	}
+	if (s->securityEngineIDLen == 0) {	/* net-snmp may have set it */
+		s->securityEngineID = dup_bytes(pdu->securityEngineID,
+						pdu->securityEngineIDLen);
+		if (s->securityEngineID == NULL) {
+			fail(pa, "out of memory");
+			return;
+		}
+		s->securityEngineIDLen = pdu->securityEngineIDLen;
+	}
+	if (s->contextEngineIDLen == 0) {
+		s->contextEngineID = dup_bytes(s->securityEngineID,
+					       s->securityEngineIDLen);
+		if (s->contextEngineID == NULL) {
+			fail(pa, "out of memory");
+			return;
+		}
+		s->contextEngineIDLen = s->securityEngineIDLen;
+	}
+	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
+		fail(pa, "SNMPv3: cannot key user %s to the agent's engineID",
+		     s->securityName ? s->securityName : "?");
+}
+
+static int discovery_input(int op, netsnmp_session *s, int reqid,
+			   netsnmp_pdu *pdu, void *magic)
+{
+	struct poll_agent *pa = magic;
+
+	(void)s;
+	(void)reqid;
+	if (pa->closing || op == NETSNMP_CALLBACK_OP_RESEND ||
+	    !pa->discovering)
+		return 1;
+	pa->discovering = false;
+	pa->inflight--;
+	if (pa->failed)
+		;
+	else if ((op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE ||
+		  op == NETSNMP_CALLBACK_OP_SEC_ERROR) && pdu != NULL)
+		learn_engine(pa, pdu);
+	else if (op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+		fail(pa, "no answer (timeout)");
+	else
+		op_failed(pa, op);
+	if (!pa->sending) {
+		send_ready(pa);
+		maybe_finish(pa);
+	}
+	return 1;
+}
+
+/* Sends the probe; the cycle's requests wait for its answer. */
+static void discover(struct poll_agent *pa)
+{
+	netsnmp_pdu *pdu = probe_pdu();
+
+	if (pdu == NULL) {
+		fail(pa, "out of memory building the engineID probe");
+		return;
+	}
+	pa->discovering = true;
+	pa->inflight++;
+	pa->res.counts.requests++;
+	pa->sending = true;
+	if (snmp_sess_async_send(pa->sessp, pdu, discovery_input, pa) != 0) {
+		pa->sending = false;
+		return;
+	}
+	pa->sending = false;
+	snmp_free_pdu(pdu);
+	if (pa->discovering) {
+		pa->discovering = false;
+		pa->inflight--;
+		op_failed(pa, NETSNMP_CALLBACK_OP_SEND_FAILED);
+	}
+}
+
 /* --- cycles ---------------------------------------------------------- */
 
 static int plan_table(struct poll_agent *pa, enum ptab_id t)
@@ -650,6 +824,8 @@ int poll_agent_start(struct poll_agent *pa)
 	pa->started_ns = ev_monotonic_ns();
 	if (cycle_plan(pa) < 0)
 		fail(pa, "out of memory planning the cycle");
+	else if (needs_discovery(pa))
+		discover(pa);
 	send_ready(pa);
 	maybe_finish(pa);
 	return pa->failed && pa->res.counts.requests == 0 ? -1 : 0;
@@ -679,10 +855,13 @@ static void *open_session(const struct snmp_session *tmpl, const char *peer)
 
 	s.peername = (char *)peer;	/* snmp_sess_open copies it */
 	s.callback = NULL;
-	/* no synchronous engineID probe at open: discovery rides on the
-	 * first request (net-snmp handles the unknownEngineID report) */
+	/* no synchronous engineID probe, neither at open nor at a send:
+	 * discover() does it asynchronously.  net-snmp clears the flag
+	 * once the session is open; it is set again. */
 	s.flags |= SNMP_FLAGS_DONT_PROBE;
 	sessp = snmp_sess_open(&s);
+	if (sessp != NULL)
+		snmp_sess_session(sessp)->flags |= SNMP_FLAGS_DONT_PROBE;
 	if (sessp == NULL) {
 		int liberr = 0, syserr = 0;
 		char *msg = NULL;

@@ -70,8 +70,9 @@ typedef void (*poll_done_cb)(void *arg, struct poll_agent *pa,
 /*
  * tmpl: the session the options built (version, community or USM keys,
  * timeout, retries); its peername is replaced by peer.  Opens the session
- * at once (no blocking probe: SNMPv3 engine discovery happens with the
- * first request).  NULL on error (logged).
+ * at once, without net-snmp's blocking engineID probe: an SNMPv3 agent's
+ * engineID is discovered by the first cycle, asynchronously (poll.c).
+ * NULL on error (logged).
  */
 struct poll_agent *poll_agent_new(struct ev_loop *loop,
 				  const struct snmp_session *tmpl,

@@ -1,7 +1,10 @@
 #!/bin/sh
 # monitor_v3.sh — SNMPv3 (authPriv, SHA/AES) end to end:
 #   1. --once with the right user polls; with a wrong pass phrase it fails
-#      with a clear message (exit non-zero);
+#      with a clear message (exit non-zero); an agent that does not answer,
+#      listed first, does not hold up the one that does (the engineID is
+#      discovered asynchronously: net-snmp's own probe would block the
+#      loop for timeout x (retries + 1) first);
 #   2. as a daemon, snmpd's v3 notifications (trapsess -v 3, snmpd's own
 #      engineID) are authenticated by the user the poll registered for
 #      that engineID, journaled, and re-poll the agent; a v2c
@@ -26,6 +29,20 @@ rc=0
 	--data "$H_TMP/data-bad" "$M_PEER" 2>"$H_TMP/bad.err" || rc=$?
 h_assert [ "$rc" -ne 0 ]
 h_assert grep -q 'no agent could be polled' "$H_TMP/bad.err"
+# a silent peer (a free UDP port: nothing answers) first, then snmpd:
+# snmpd's cycle is done and logged before the silent one's timeout
+# (2 x 1 s)
+DEAD_PORT=$(h_free_port udp)
+"$M_BIN/greendot-monitor" --once -v3 -u "$H_V3USER" -l authPriv -a SHA \
+	-A "$H_V3AUTH" -x AES -X "$H_V3PRIV" -t 1 -r 1 \
+	--data "$H_TMP/data-two" "udp:127.0.0.1:$DEAD_PORT" "$M_PEER" \
+	2>"$H_TMP/two.err" || :
+h_log "two agents, one silent: $(cat "$H_TMP/two.err")"
+done_at=$(grep -n "$M_PEER: cycle done" "$H_TMP/two.err" | cut -d: -f1)
+dead_at=$(grep -n "udp:127.0.0.1:$DEAD_PORT: no answer" "$H_TMP/two.err" | cut -d: -f1)
+h_assert [ -n "$done_at" ] && h_assert [ -n "$dead_at" ]
+h_assert [ "$done_at" -lt "$dead_at" ]
+h_assert grep -q 'reachable="true"' "$H_TMP/data-two/state.xml"
 
 # ---- 2. v3 notifications ---------------------------------------------------
 # shellcheck disable=SC2086
