@@ -217,4 +217,9 @@ h_assert_eq "$?" 2 "--data missing"
 h_assert_eq "$?" 2 "bad --server-graphs"
 "$RENDER" --data "$DATA" --out "$OUT" --base-url 'javascript:alert(1)' >/dev/null 2>&1
 h_assert_eq "$?" 2 "a base URL that is not http(s)"
+for jobs in 0 33 -1 2x ''; do
+	"$RENDER" --data "$DATA" --out "$OUT" --jobs "$jobs" 2>"$H_TMP/jobs.err" >/dev/null
+	h_assert_eq "$?" 2 "--jobs '$jobs'"
+	h_assert grep -q -- '--jobs wants 1 to 32' "$H_TMP/jobs.err"
+done
 h_log "ok"
