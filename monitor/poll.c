@@ -52,6 +52,8 @@ struct poll_agent {
 	bool busy, failed, closing;
 	bool sending;			/* inside snmp_sess_async_send */
 	bool discovering;		/* the engineID probe is in flight */
+	bool learned, learned_context;	/* engineIDs discovery set */
+	bool rediscover;		/* a failed request since */
 	struct poll_walk walks[PTAB_COUNT];
 	struct poll_range scalars;
 	bool scalars_done;
@@ -580,6 +582,17 @@ static void op_failed(struct poll_agent *pa, int op)
 	free(msg);
 }
 
+/* An SNMPv3 Report instead of an answer (unknownEngineID after the
+ * agent's engineID changed, notInTimeWindow after net-snmp's resend,
+ * wrong user or keys): the cycle fails, and the engineID is discovered
+ * again (forget_engine). */
+static void report(struct poll_agent *pa, netsnmp_pdu *pdu)
+{
+	fail(pa, "SNMPv3 report: %s",
+	     snmp_api_errstring(snmpv3_get_report_type(pdu)));
+	pa->rediscover = true;
+}
+
 /* net-snmp's callback: pdu is the library's (freed after we return 1). */
 static int poll_input(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 		      void *magic)
@@ -596,12 +609,18 @@ static int poll_input(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 	pa->inflight--;
 	if (pa->failed)
 		;	/* the rest of a failed cycle: drained, ignored */
+	else if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE &&
+		 pdu->command == SNMP_MSG_REPORT)
+		report(pa, pdu);
 	else if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
 		answer(pa, pr, pdu);
 	else if (op == NETSNMP_CALLBACK_OP_TIMED_OUT)
 		fail(pa, "no answer (timeout)");
 	else
 		op_failed(pa, op);
+	if (op == NETSNMP_CALLBACK_OP_SEC_ERROR ||
+	    op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+		pa->rediscover = true;
 	if (!pa->sending) {	/* else the sender goes on from here */
 		send_ready(pa);
 		maybe_finish(pa);
@@ -709,6 +728,7 @@ static void learn_engine(struct poll_agent *pa, const netsnmp_pdu *pdu)
 		}
 		s->securityEngineIDLen = pdu->securityEngineIDLen;
 	}
+	pa->learned = true;
 	if (s->contextEngineIDLen == 0) {
 		s->contextEngineID = dup_bytes(s->securityEngineID,
 					       s->securityEngineIDLen);
@@ -717,6 +737,7 @@ static void learn_engine(struct poll_agent *pa, const netsnmp_pdu *pdu)
 			return;
 		}
 		s->contextEngineIDLen = s->securityEngineIDLen;
+		pa->learned_context = true;
 	}
 	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
 		fail(pa, "SNMPv3: cannot key user %s to the agent's engineID",
@@ -749,6 +770,35 @@ static int discovery_input(int op, netsnmp_session *s, int reqid,
 		maybe_finish(pa);
 	}
 	return 1;
+}
+
+/*
+ * An engineID that discovery set is forgotten after a cycle that met a
+ * security error or no answer, and the next cycle discovers it again:
+ * an agent whose snmpd was reinstalled, or lost its persistent files,
+ * has a new engineID, and net-snmp drops the Reports it answers the old
+ * one with (no answer, then).  It costs one probe per failed cycle.
+ * One given with -e / -E is the operator's: kept.
+ */
+static void forget_engine(struct poll_agent *pa)
+{
+	netsnmp_session *s = snmp_sess_session(pa->sessp);
+
+	pa->rediscover = false;
+	if (s == NULL || !pa->learned)
+		return;
+	log_debug("%s: discovering its SNMPv3 engineID again", pa->peer);
+	free(s->securityEngineID);
+	s->securityEngineID = NULL;
+	s->securityEngineIDLen = 0;
+	/* else usm_create_user_from_session() keys no user to the next */
+	s->flags &= ~SNMP_FLAGS_USER_CREATED;
+	if (pa->learned_context) {
+		free(s->contextEngineID);
+		s->contextEngineID = NULL;
+		s->contextEngineIDLen = 0;
+	}
+	pa->learned = pa->learned_context = false;
 }
 
 /* Sends the probe; the cycle's requests wait for its answer. */
@@ -822,6 +872,8 @@ int poll_agent_start(struct poll_agent *pa)
 	pa->broken = NULL;
 	memset(&pa->res, 0, sizeof pa->res);
 	pa->started_ns = ev_monotonic_ns();
+	if (pa->rediscover)
+		forget_engine(pa);
 	if (cycle_plan(pa) < 0)
 		fail(pa, "out of memory planning the cycle");
 	else if (needs_discovery(pa))

@@ -8,7 +8,10 @@
 #   2. as a daemon, snmpd's v3 notifications (trapsess -v 3, snmpd's own
 #      engineID) are authenticated by the user the poll registered for
 #      that engineID, journaled, and re-poll the agent; a v2c
-#      notification is refused (no community configured).
+#      notification is refused (no community configured);
+#   3. snmpd restarted with its persistent files gone (a new engineID, as
+#      after a reinstall): the monitor's requests go unanswered, it
+#      discovers the new engineID and polls again, without a restart.
 set -eu
 . "$TOP/tests/lib/harness.sh"
 . "$TOP/tests/lib/monitor_lib.sh"
@@ -38,8 +41,8 @@ DEAD_PORT=$(h_free_port udp)
 	--data "$H_TMP/data-two" "udp:127.0.0.1:$DEAD_PORT" "$M_PEER" \
 	2>"$H_TMP/two.err" || :
 h_log "two agents, one silent: $(cat "$H_TMP/two.err")"
-done_at=$(grep -n "$M_PEER: cycle done" "$H_TMP/two.err" | cut -d: -f1)
-dead_at=$(grep -n "udp:127.0.0.1:$DEAD_PORT: no answer" "$H_TMP/two.err" | cut -d: -f1)
+done_at=$(grep -n "$M_PEER: cycle done" "$H_TMP/two.err" | head -n 1 | cut -d: -f1)
+dead_at=$(grep -n "udp:127.0.0.1:$DEAD_PORT: no answer" "$H_TMP/two.err" | head -n 1 | cut -d: -f1)
 h_assert [ -n "$done_at" ] && h_assert [ -n "$dead_at" ]
 h_assert [ "$done_at" -lt "$dead_at" ]
 h_assert grep -q 'reachable="true"' "$H_TMP/data-two/state.xml"
@@ -67,4 +70,30 @@ snmptrap -v2c -c "$H_COMMUNITY" "127.0.0.1:$MP" '' \
 	.1.3.6.1.4.1.32473.1.0.1
 h_wait_until -p "$MON" 5 "the v2c notification refused" \
 	grep -q 'refused: wrong community' "$H_TMP/mon.log"
+h_stop "$MON"
+
+# ---- 3. a new engineID -----------------------------------------------------
+engine_id() {
+	h__snmp_env snmpget -v2c -c "$H_COMMUNITY" -r1 -t1 -Oqv \
+		"127.0.0.1:$H_SNMPD_PORT" .1.3.6.1.6.3.10.2.1.1.0 2>/dev/null | tr -d " \n\""
+}
+# shellcheck disable=SC2086
+h_bg mon3 "$M_BIN/greendot-monitor" -f -Lf "$H_TMP/mon3.log" --interval 1 \
+	$V3 --data "$H_TMP/data3" "$M_PEER"
+MON=$H_BG_PID
+h_wait_until -p "$MON" 10 "the first poll" \
+	grep -q 'reachable="true"' "$H_TMP/data3/state.xml"
+old_id=$(engine_id)
+h_stop_snmpd
+rm -rf "$H_TMP/snmpd-persist"
+mkdir "$H_TMP/snmpd-persist"
+H__SNMPD_RESTART=1 h_start_snmpd
+new_id=$(engine_id)
+h_log "snmpd's engineID: $old_id, then $new_id"
+h_assert [ -n "$new_id" ] && h_assert [ "$old_id" != "$new_id" ]
+h_wait_until -p "$MON" 10 "the monitor unable to poll" \
+	grep -q 'its objects are unknown' "$H_TMP/mon3.log"
+h_wait_until -p "$MON" 20 "the monitor polling the new engineID" \
+	grep -q 'answers again' "$H_TMP/mon3.log"
+h_log "$(grep -e 'unknown' -e 'again' "$H_TMP/mon3.log" | head -n 4)"
 h_log "monitor_v3: all checks passed"
