@@ -23,7 +23,7 @@
 #include "incidents.h"
 #include "model.h"
 #include "state.h"
-#include "text.h"
+#include "fz_clean.h"
 #include "xmlsafe.h"
 
 #define NOW 1732834500
@@ -69,22 +69,6 @@ static void next_event(struct fz_in *in, struct gd_event *ev, time_t *t)
 	snprintf(ev->detail, sizeof ev->detail, "%s", details[(b >> 4) % 3]);
 }
 
-static bool clean(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	uint32_t cp;
-
-	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_next(p + i, len - i, &cp);
-
-		if ((n == 1 && p[i] >= 0x80) || !text_cp_allowed(cp))
-			return false;
-		i += n;
-	}
-	return true;
-}
-
 
 static void check(const struct news *n)
 {
@@ -95,10 +79,10 @@ static void check(const struct news *n)
 		FZ_ASSERT(it->automatic && it->kind == NEWS_INCIDENT);
 		FZ_ASSERT(it->nupdates >= 1 && it->nupdates <= INC_UPDATES_MAX);
 		FZ_ASSERT(it->published <= it->updated && it->updated <= NOW);
-		FZ_ASSERT(clean(it->title) && strchr(it->title, '\n') == NULL);
+		FZ_ASSERT(fz_clean(it->title) && strchr(it->title, '\n') == NULL);
 		for (size_t u = 0; u < it->nupdates; u++)
 			FZ_ASSERT(it->updates[u].at <= NOW &&
-				  clean(it->updates[u].text));
+				  fz_clean(it->updates[u].text));
 		for (size_t k = 0; k < i; k++)
 			FZ_ASSERT(strcmp(n->items[k].id, it->id) != 0);
 	}

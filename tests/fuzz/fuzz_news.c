@@ -13,27 +13,8 @@
 
 #include "config.h"
 #include "news.h"
-#include "text.h"
+#include "fz_clean.h"
 #include "xmlsafe.h"
-
-/* Valid UTF-8 with only the characters text_clean() lets through. */
-static bool clean(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	uint32_t cp;
-
-	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_next(p + i, len - i, &cp);
-
-		if (n == 1 && p[i] >= 0x80)
-			return false;	/* a bad byte left in */
-		if (!text_cp_allowed(cp))
-			return false;
-		i += n;
-	}
-	return true;
-}
 
 static void check_item(const struct news *n, size_t i)
 {
@@ -42,14 +23,14 @@ static void check_item(const struct news *n, size_t i)
 	FZ_ASSERT(gd_id_valid(it->id));
 	for (size_t k = 0; k < i; k++)
 		FZ_ASSERT(strcmp(n->items[k].id, it->id) != 0);
-	FZ_ASSERT(clean(it->title) && strchr(it->title, '\n') == NULL);
-	FZ_ASSERT(it->text == NULL || clean(it->text));
+	FZ_ASSERT(fz_clean(it->title) && strchr(it->title, '\n') == NULL);
+	FZ_ASSERT(it->text == NULL || fz_clean(it->text));
 	if (it->kind == NEWS_MAINTENANCE)
 		FZ_ASSERT(it->end > it->start);
 	if (it->kind == NEWS_INCIDENT)
 		FZ_ASSERT(it->nupdates > 0);
 	for (size_t u = 0; u < it->nupdates; u++) {
-		FZ_ASSERT(clean(it->updates[u].text));
+		FZ_ASSERT(fz_clean(it->updates[u].text));
 		FZ_ASSERT(u == 0 || it->updates[u].at >= it->updates[u - 1].at);
 	}
 	FZ_ASSERT(it->published <= it->updated);
@@ -68,7 +49,7 @@ static void use(struct news *n)
 		FZ_ASSERT(news_status_name(news_status_at(it, it->end)) != NULL);
 		while (it->text != NULL &&
 		       (para = text_next_paragraph(it->text, &pos)) != NULL) {
-			FZ_ASSERT(para[0] != '\0' && clean(para));
+			FZ_ASSERT(para[0] != '\0' && fz_clean(para));
 			free(para);
 		}
 	}

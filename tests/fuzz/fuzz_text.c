@@ -10,29 +10,13 @@
  */
 #include "fuzz.h"
 
-#include "text.h"
-
-static bool clean(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	uint32_t cp;
-
-	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_next(p + i, len - i, &cp);
-
-		if ((n == 1 && p[i] >= 0x80) || !text_cp_allowed(cp))
-			return false;
-		i += n;
-	}
-	return true;
-}
+#include "fz_clean.h"
 
 static void check_line(const char *s)
 {
 	size_t n = strlen(s);
 
-	FZ_ASSERT(clean(s));
+	FZ_ASSERT(fz_clean(s));
 	FZ_ASSERT(strpbrk(s, "\t\n\r") == NULL && strstr(s, "  ") == NULL);
 	FZ_ASSERT(n == 0 || (s[0] != ' ' && s[n - 1] != ' '));
 }
@@ -43,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t pos = 0, last = 0, paras = 0;
 
 	c = text_clean(s);
-	FZ_ASSERT(c != NULL && clean(c));
-	if (clean(s))
+	FZ_ASSERT(c != NULL && fz_clean(c));
+	if (fz_clean(s))
 		FZ_ASSERT(strcmp(c, s) == 0);
 	again = text_clean(c);
 	FZ_ASSERT(again != NULL && strcmp(again, c) == 0);
