@@ -17,6 +17,7 @@
 #include "agentstate.h"
 #include "model.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 static char dir[] = "/tmp/gd-test-astate-XXXXXX";
 static char path[64];
@@ -204,12 +205,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd);
+	return ut_rmtree(dir);
 }
 
 int main(void)

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "log.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 static char tmpdir[] = "/tmp/gd-test-config-XXXXXX";
 
@@ -466,12 +467,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return ut_rmtree(tmpdir);
 }
 
 int main(void)

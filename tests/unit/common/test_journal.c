@@ -21,6 +21,7 @@
 
 #include "journal.h"
 #include "log.h"
+#include "ut_tmp.h"
 
 static char dir[] = "/tmp/gd-journal-XXXXXX";
 static char path[256];
@@ -184,11 +185,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 /* Every test starts from a fresh file name. */

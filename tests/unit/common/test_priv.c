@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "priv.h"
+#include "ut_tmp.h"
 
 static char dir[] = "/tmp/gd-test-priv-XXXXXX";
 
@@ -32,12 +33,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	gd_log_close();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 static void test_lookup(void **state)

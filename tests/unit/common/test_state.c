@@ -26,6 +26,7 @@
 #include "log.h"
 #include "state.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 static char dir[] = "/tmp/gd-state-XXXXXX";
 static char path[256];
@@ -292,12 +293,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 /* ---- tests ---- */

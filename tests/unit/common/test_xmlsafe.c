@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 static char dir[] = "/tmp/gd-xmlsafe-XXXXXX";
 
@@ -70,12 +71,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 static void test_good_document(void **state)

@@ -15,6 +15,7 @@
 #include "fixture.h"
 #include "log.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 static char dir[] = "/tmp/gd-avail-XXXXXX";
 
@@ -31,12 +32,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 /* The ratio of one object over period p (NAN: no data, -2: error). */

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "site.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 #define GOLDEN "tests/data/render/golden"
 #define NEWS "examples/news.xml"
@@ -52,13 +53,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	gd_xml_cleanup();
 	xmlCleanupParser();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 static char *slurp(const char *path, size_t *len)

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "state.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 #define ALL ((1u << PERIOD_N) - 1)
 
@@ -41,12 +42,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[400];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 static const char *graph_path(const char *name)

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "news.h"
 #include "xmlsafe.h"
+#include "ut_tmp.h"
 
 #define EXAMPLE "examples/news.xml"
 #define T0 "2010-07-27T15:15:00+01:00"
@@ -32,12 +33,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	gd_xml_cleanup();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_rmtree(dir);
 }
 
 static const char *write_news(const char *text)
