@@ -34,6 +34,7 @@
 #include <search.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,18 +299,34 @@ static struct rrdw_file *rrdw_file_get(struct gd_rrdw *w,
 	return found ? *found : rrdw_file_new(w, kind, id);
 }
 
+/* Array v of *cap elements of size bytes, twice as large (first when
+ * empty), at most max: the new array (*cap updated), or NULL (no memory:
+ * v and *cap as they were). */
+static void *rrdw_grow(void *v, size_t *cap, size_t size, size_t first,
+		       size_t max)
+{
+	size_t n = *cap ? 2 * *cap : first;
+
+	if (n > max)
+		n = max;
+	v = realloc(v, n * size);
+	if (v != NULL)
+		*cap = n;
+	return v;
+}
+
 static int rrdw_mark_dirty(struct gd_rrdw *w, struct rrdw_file *f)
 {
 	if (f->dirty)
 		return 0;
 	if (w->ndirty == w->capdirty) {
-		size_t cap = w->capdirty ? 2 * w->capdirty : 64;
-		struct rrdw_file **p = realloc(w->dirty, cap * sizeof *p);
+		struct rrdw_file **p = rrdw_grow(w->dirty, &w->capdirty,
+						 sizeof *p, 64,
+						 SIZE_MAX / sizeof *p);
 
 		if (p == NULL)
 			return -1;
 		w->dirty = p;
-		w->capdirty = cap;
 	}
 	w->dirty[w->ndirty++] = f;
 	f->dirty = true;
@@ -318,16 +335,12 @@ static int rrdw_mark_dirty(struct gd_rrdw *w, struct rrdw_file *f)
 
 static int rrdw_queue_grow(struct rrdw_file *f)
 {
-	size_t cap = f->capq ? 2 * f->capq : 1;
-	struct rrdw_sample *q;
+	struct rrdw_sample *q = rrdw_grow(f->q, &f->capq, sizeof *q, 1,
+					  GD_RRDW_MAX_QUEUED);
 
-	if (cap > GD_RRDW_MAX_QUEUED)
-		cap = GD_RRDW_MAX_QUEUED;
-	q = realloc(f->q, cap * sizeof *q);
 	if (q == NULL)
 		return -1;
 	f->q = q;
-	f->capq = cap;
 	return 0;
 }
 
@@ -427,16 +440,12 @@ static void rrdw_kept_clear(struct rrdw_file *f)
 
 static int rrdw_kept_grow(struct rrdw_file *f)
 {
-	size_t cap = f->capk ? 2 * f->capk : 4;
-	struct rrdw_kept *k;
+	struct rrdw_kept *k = rrdw_grow(f->k, &f->capk, sizeof *k, 4,
+					GD_RRDW_RESEND_MAX);
 
-	if (cap > GD_RRDW_RESEND_MAX)
-		cap = GD_RRDW_RESEND_MAX;
-	k = realloc(f->k, cap * sizeof *k);
 	if (k == NULL)
 		return -1;
 	f->k = k;
-	f->capk = cap;
 	return 0;
 }
 
