@@ -9,22 +9,8 @@ set -u
 h_init agent_snmpdconf
 
 ag_aluminati
-port=$(h_free_port udp)
-H_AGENTX=$H_TMP/agentx.sock
-mkdir -p "$H_TMP/persist"
-sed -e "s#^agentAddress .*#agentAddress udp:127.0.0.1:$port#" \
-	-e "s#unix:/var/agentx/master#unix:$H_AGENTX#" \
-	-e 's/CHANGE-ME-ro-community/gdro/' \
-	-e 's/CHANGE-ME-auth-passphrase/gdauthpass1/' \
-	-e 's/CHANGE-ME-priv-passphrase/gdprivpass1/' \
-	-e 's/CHANGE-ME-trap-community/gdtrap/' \
-	"$TOP/examples/snmpd.conf" >"$H_TMP/snmpd.conf"
-h_bg snmpd env SNMP_PERSISTENT_DIR="$H_TMP/persist" MIBDIRS="$H_MIBDIRS" \
-	MIBS="$H_MIBS" snmpd -f -Lf \
-	"$H_TMP/snmpd.log" -C -c "$H_TMP/snmpd.conf" -I -smux \
-	-p "$H_TMP/snmpd.pid"
-H_SNMPD_PORT=$port H_COMMUNITY=gdro
-h_wait_until 5 "snmpd up" h_snmpget .1.3.6.1.2.1.1.3.0
+ag_example_snmpd
+port=$H_SNMPD_PORT
 # net-snmp's MIB noise aside, snmpd has nothing to say about the file
 if grep -v -e 'Cannot find module' -e 'MIB search path' -e 'Did not find' \
 	-e 'Unlinked OID' -e 'Undefined identifier' -e 'Cannot adopt' \

@@ -28,14 +28,12 @@ BACKFILL=$H_BUILD/tests/sim/backfill
 DATA=$H_TMP/data SITE=$H_TMP/www DOM=$H_TMP/dom.html
 M_DATA=$DATA
 . "$TOP/tests/lib/monitor_lib.sh"	# m_has_record, m_journal_time
-CHROME_SECS=90
 MON_INTERVAL=2
 
 for b in "$BIN/greendot-monitor" "$BIN/greendot-render" "$BACKFILL"; do
 	[ -x "$b" ] || h_fail "$b missing (make all-tests)"
 done
-CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
-	h_fail "chromium not found (make deps)"
+h_chromium_check
 for t in busybox rrdtool jq; do
 	command -v "$t" >/dev/null 2>&1 || h_fail "$t not found (make deps)"
 done
@@ -57,19 +55,9 @@ incident() {	# ID STATE
 		"$SITE/status.json" >/dev/null
 }
 
-chromium() {
-	_profile=$(mktemp -d "$H_TMP/chrome.XXXXXX")
-	timeout -k 5 "$CHROME_SECS" "$CHROMIUM" --headless --no-sandbox \
-		--disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update \
-		--disable-sync --disable-default-apps --disable-extensions \
-		--no-default-browser-check --user-data-dir="$_profile" "$@" \
-		2>>"$H_TMP/chromium.log"
-}
-
 # The page as the browser built it.
 load_page() {
-	chromium --dump-dom "$URL" >"$DOM" || h_fail "chromium --dump-dom $URL"
+	h_chromium --dump-dom "$URL" >"$DOM" || h_fail "chromium --dump-dom $URL"
 	grep -q 'id="services"' "$DOM" || h_fail "no page in $DOM"
 }
 

@@ -24,12 +24,10 @@ RENDER=$H_BUILD/bin/greendot-render
 FIXTURE=$H_BUILD/tests/render/render-fixture
 SHOTS=$H_BUILD/render
 NOW=1280534400
-CHROME_SECS=90
 
 [ -x "$RENDER" ] || h_fail "$RENDER missing (make)"
 [ -x "$FIXTURE" ] || h_fail "$FIXTURE missing (make all-tests)"
-CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
-	h_fail "chromium not found (make deps)"
+h_chromium_check
 command -v busybox >/dev/null 2>&1 || h_fail "busybox not found (make deps)"
 mkdir -p "$SHOTS"
 
@@ -46,17 +44,6 @@ served() { busybox wget -q -O /dev/null "$URL"; }
 h_wait_until -p "$HTTPD_PID" 10 "httpd serving $URL" served
 
 # --- 2. screenshots ---------------------------------------------------------
-# chromium ARGS...: headless, no sandbox (root), no network of its own
-chromium() {
-	_profile=$(mktemp -d "$H_TMP/chrome.XXXXXX")
-	timeout -k 5 "$CHROME_SECS" "$CHROMIUM" --headless --no-sandbox \
-		--disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update \
-		--disable-sync --disable-default-apps --disable-extensions \
-		--no-default-browser-check --hide-scrollbars \
-		--user-data-dir="$_profile" "$@" 2>>"$H_TMP/chromium.log"
-}
-
 png_size() {	# FILE: "WIDTHxHEIGHT" from the IHDR chunk
 	od -An -tu1 -j16 -N8 "$1" |
 		awk '{printf "%dx%d", $1*16777216+$2*65536+$3*256+$4,
@@ -108,8 +95,8 @@ shot() {
 	_png=$SHOTS/$1.png _size=${2}x$3
 	shift 3
 	rm -f "$_png"
-	chromium --screenshot="$_png" --window-size="${_size%x*},${_size#*x}" \
-		"$@" "$URL" >/dev/null || h_fail "chromium --screenshot: see chromium.log"
+	h_chromium --hide-scrollbars --screenshot="$_png" \
+		--window-size="${_size%x*},${_size#*x}" "$@" "$URL" >/dev/null || h_fail "chromium --screenshot: see chromium.log"
 	[ -s "$_png" ] || h_fail "no screenshot $_png"
 	h_assert_eq "$(png_size "$_png")" "$_size" "$_png size"
 	_n=$(png_colours "$_png")
@@ -128,7 +115,8 @@ cmp -s "$SHOTS/page.png" "$SHOTS/page-dark.png" &&
 	h_fail "dark mode looks like light mode"
 
 # --- 3. the rendered DOM -----------------------------------------------------------
-chromium --dump-dom "$URL" >"$H_TMP/dom.html" || h_fail "chromium --dump-dom"
+h_chromium --hide-scrollbars --dump-dom "$URL" >"$H_TMP/dom.html" ||
+	h_fail "chromium --dump-dom"
 dom=$(cat "$H_TMP/dom.html")
 for text in "System Status" "Some services degraded" "Incoming Mail" \
 	"Web Access" "Client Access" "Hosting Service" "75.000%" \

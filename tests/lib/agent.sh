@@ -4,6 +4,9 @@
 #	ag_aluminati		examples/aluminati.xml on $H_ADDR, fast
 #				checks; writes $AG_CONFIG and $AG_SPEC
 #	ag_start_fakesvc	fakesvc playing every server of $AG_SPEC
+#	ag_example_snmpd	snmpd on examples/snmpd.conf as shipped, on
+#				loopback: sets H_SNMPD_PORT H_AGENTX and
+#				H_COMMUNITY (gdro)
 #	ag_start [ARGS]		greendot-agent on $H_AGENTX, ready once it
 #				serves gdAgentVersion.0; log $H_TMP/agent.log
 #	ag_stop			SIGTERM, and wait for the exit
@@ -63,6 +66,29 @@ ag_aluminati() {
 
 ag_start_fakesvc() {
 	h_start_fakesvc -f "$AG_SPEC"
+}
+
+# ag_example_snmpd: a private snmpd on examples/snmpd.conf, changed only
+# where a test must: its address, the AgentX socket, and the CHANGE-ME
+# secrets (community gdro, trap community gdtrap, pass phrases
+# gdauthpass1 and gdprivpass1); log $H_TMP/snmpd.log.
+ag_example_snmpd() {
+	_es_port=$(h_free_port udp)
+	H_AGENTX=$H_TMP/agentx.sock
+	mkdir -p "$H_TMP/persist"
+	sed -e "s#^agentAddress .*#agentAddress udp:127.0.0.1:$_es_port#" \
+		-e "s#unix:/var/agentx/master#unix:$H_AGENTX#" \
+		-e 's/CHANGE-ME-ro-community/gdro/' \
+		-e 's/CHANGE-ME-auth-passphrase/gdauthpass1/' \
+		-e 's/CHANGE-ME-priv-passphrase/gdprivpass1/' \
+		-e 's/CHANGE-ME-trap-community/gdtrap/' \
+		"$TOP/examples/snmpd.conf" >"$H_TMP/snmpd.conf"
+	h_bg snmpd env SNMP_PERSISTENT_DIR="$H_TMP/persist" \
+		MIBDIRS="$H_MIBDIRS" MIBS="$H_MIBS" snmpd -f \
+		-Lf "$H_TMP/snmpd.log" -C -c "$H_TMP/snmpd.conf" -I -smux \
+		-p "$H_TMP/snmpd.pid"
+	H_SNMPD_PORT=$_es_port H_COMMUNITY=gdro
+	h_wait_until 5 "snmpd up" h_snmpget .1.3.6.1.2.1.1.3.0
 }
 
 ag__ready() {

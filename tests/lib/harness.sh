@@ -63,10 +63,15 @@
 #   h_start_rrdcached           H_RRDCACHED H_RRDCACHED_SOCK
 #                               H_RRDCACHED_PID H_RRD_DIR
 #   h_rrdcached CMD             raw rrdcached command, reply to stdout
+#   h_chromium_check            fails the test without Chromium
+#   h_chromium ARGS...          headless Chromium, no network of its own,
+#                               a profile in $H_TMP, stderr to
+#                               $H_TMP/chromium.log, killed after
+#                               H_CHROME_SECS
 #
 # Settings (set before use): H_COMMUNITY H_V3USER H_V3AUTH H_V3PRIV
 # H_SNMPD_EXTRA H_SNMPTRAPD_EXTRA (extra conf lines) H_READY_SECS
-# H_KILL_SECS H_POLL H_KEEP H_MIBDIRS H_MIBS H_FAKESVC_BIN.
+# H_KILL_SECS H_POLL H_KEEP H_MIBDIRS H_MIBS H_FAKESVC_BIN H_CHROME_SECS.
 
 : "${TOP:=$(pwd)}"
 : "${BUILD:=build}"
@@ -818,4 +823,26 @@ h_start_rrdcached() {
 	h_wait_until -p "$H_RRDCACHED_PID" "$H_READY_SECS" "rrdcached STATS" h__rrdcached_ready
 	export H_RRDCACHED H_RRDCACHED_SOCK H_RRD_DIR
 	h_log "rrdcached pid $H_RRDCACHED_PID on $H_RRDCACHED"
+}
+
+# ---- Chromium --------------------------------------------------------------
+
+# h_chromium_check: the test fails at once when Chromium is missing.
+h_chromium_check() {
+	H__CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
+		h_fail "chromium not found (make deps)"
+}
+
+# h_chromium ARGS...: Debian's chromium headless, without a sandbox (the
+# tests run as root) and without network of its own (no background
+# updates, sync or component downloads): only what ARGS ask for.
+h_chromium() {
+	[ -n "${H__CHROMIUM:-}" ] || h_chromium_check
+	_hc_profile=$(mktemp -d "$H_TMP/chrome.XXXXXX")
+	timeout -k 5 "${H_CHROME_SECS:-90}" "$H__CHROMIUM" --headless \
+		--no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --disable-default-apps --disable-extensions \
+		--no-default-browser-check --user-data-dir="$_hc_profile" "$@" \
+		2>>"$H_TMP/chromium.log"
 }
