@@ -700,45 +700,40 @@ static netsnmp_pdu *probe_pdu(void)
 	return pdu;
 }
 
-static u_char *dup_bytes(const u_char *p, size_t n)
+/* *id of *len bytes, when empty, becomes a copy of src: 1 (copied), 0
+ * (it was set: net-snmp's, or the operator's -e / -E), -1 (no memory). */
+static int take_id(u_char **id, size_t *len, const u_char *src, size_t n)
 {
-	u_char *d = malloc(n);
-
-	if (d != NULL)
-		memcpy(d, p, n);
-	return d;
+	if (*len != 0)
+		return 0;
+	*id = netsnmp_memdup(src, n);
+	if (*id == NULL)
+		return -1;
+	*len = n;
+	return 1;
 }
 
-/* The Report's engineID into the session, and the user keyed to it. */
+/* The Report's engineID into the session (and as its contextEngineID,
+ * when none was given), and the user keyed to it. */
 static void learn_engine(struct poll_agent *pa, const netsnmp_pdu *pdu)
 {
 	netsnmp_session *s = snmp_sess_session(pa->sessp);
+	int ctx;
 
 	if (pdu->securityEngineIDLen == 0) {
 		fail(pa, "SNMPv3 engineID discovery: the answer carries no "
 		     "engineID");
 		return;
 	}
-	if (s->securityEngineIDLen == 0) {	/* net-snmp may have set it */
-		s->securityEngineID = dup_bytes(pdu->securityEngineID,
-						pdu->securityEngineIDLen);
-		if (s->securityEngineID == NULL) {
-			fail(pa, "out of memory");
-			return;
-		}
-		s->securityEngineIDLen = pdu->securityEngineIDLen;
+	if (take_id(&s->securityEngineID, &s->securityEngineIDLen,
+		    pdu->securityEngineID, pdu->securityEngineIDLen) < 0 ||
+	    (ctx = take_id(&s->contextEngineID, &s->contextEngineIDLen,
+			   s->securityEngineID, s->securityEngineIDLen)) < 0) {
+		fail(pa, "out of memory");
+		return;
 	}
 	pa->learned = true;
-	if (s->contextEngineIDLen == 0) {
-		s->contextEngineID = dup_bytes(s->securityEngineID,
-					       s->securityEngineIDLen);
-		if (s->contextEngineID == NULL) {
-			fail(pa, "out of memory");
-			return;
-		}
-		s->contextEngineIDLen = s->securityEngineIDLen;
-		pa->learned_context = true;
-	}
+	pa->learned_context = ctx > 0;
 	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
 		fail(pa, "SNMPv3: cannot key user %s to the agent's engineID",
 		     s->securityName ? s->securityName : "?");
