@@ -317,42 +317,49 @@ static netsnmp_pdu *range_pdu(struct poll_agent *pa, struct poll_range *pr)
 }
 
 /*
- * In flight from before the send: net-snmp 5.9 may call back from inside
- * snmp_sess_async_send (an SNMPv3 session's first send probes the
- * engineID synchronously, and reports a failed probe as a timeout before
- * returning 0).
+ * Sends pdu (taken) with cb(magic); *pending is the request's flag, which
+ * the callback clears.  In flight from before the send: net-snmp may call
+ * back from inside snmp_sess_async_send, with a failure it met at once.
+ * 0, or -1 (the cycle failed).
  */
-static int send_range(struct poll_agent *pa, struct poll_range *pr)
+static int send_pdu(struct poll_agent *pa, netsnmp_pdu *pdu,
+		    netsnmp_callback cb, void *magic, bool *pending)
 {
-	netsnmp_pdu *pdu = range_pdu(pa, pr);
 	int rid;
 
-	if (pdu == NULL) {
-		fail(pa, "out of memory building a request");
-		return -1;
-	}
-	pr->pending = true;
+	*pending = true;
 	pa->inflight++;
 	pa->res.counts.requests++;
 	/* snmp_sess_async_send takes the pdu when it returns a request id;
 	 * on 0 it is still ours */
 	pa->sending = true;
-	rid = snmp_sess_async_send(pa->sessp, pdu, poll_input, pr);
+	rid = snmp_sess_async_send(pa->sessp, pdu, cb, magic);
 	pa->sending = false;
 	if (rid != 0)
 		return 0;
 	snmp_free_pdu(pdu);
-	if (pr->pending) {	/* not called back: fail here */
+	if (*pending) {		/* not called back: fail here */
 		int liberr = 0, syserr = 0;
 		char *msg = NULL;
 
-		pr->pending = false;
+		*pending = false;
 		pa->inflight--;
 		snmp_sess_error(pa->sessp, &liberr, &syserr, &msg);
 		fail(pa, "cannot send: %s", msg ? msg : "unknown error");
 		free(msg);
 	}
 	return -1;
+}
+
+static int send_range(struct poll_agent *pa, struct poll_range *pr)
+{
+	netsnmp_pdu *pdu = range_pdu(pa, pr);
+
+	if (pdu == NULL) {
+		fail(pa, "out of memory building a request");
+		return -1;
+	}
+	return send_pdu(pa, pdu, poll_input, pr, &pr->pending);
 }
 
 static void send_ready(struct poll_agent *pa)
@@ -801,25 +808,10 @@ static void discover(struct poll_agent *pa)
 {
 	netsnmp_pdu *pdu = probe_pdu();
 
-	if (pdu == NULL) {
+	if (pdu == NULL)
 		fail(pa, "out of memory building the engineID probe");
-		return;
-	}
-	pa->discovering = true;
-	pa->inflight++;
-	pa->res.counts.requests++;
-	pa->sending = true;
-	if (snmp_sess_async_send(pa->sessp, pdu, discovery_input, pa) != 0) {
-		pa->sending = false;
-		return;
-	}
-	pa->sending = false;
-	snmp_free_pdu(pdu);
-	if (pa->discovering) {
-		pa->discovering = false;
-		pa->inflight--;
-		op_failed(pa, NETSNMP_CALLBACK_OP_SEND_FAILED);
-	}
+	else
+		send_pdu(pa, pdu, discovery_input, pa, &pa->discovering);
 }
 
 /* --- cycles ---------------------------------------------------------- */
