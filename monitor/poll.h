@@ -40,7 +40,10 @@ struct gd_state_agent;
 struct poll_agent;
 
 /* Varbinds an answer is sized for (snmpd's default maxGetbulkResponses
- * is 100; it trims larger answers itself). */
+ * is 100; it trims larger answers itself).  Raising snmpd's limit to
+ * 1,000 made a 10,000-server cycle slower (212 requests, 198,000
+ * varbinds, poll 1.0-1.4 s against 0.5-0.9 s): fewer, larger answers
+ * pipeline worse through AgentX, and run past the ends of the ranges. */
 #define POLL_VARBINDS 1000
 /* Rows per range when planning from the previous cycle. */
 #define POLL_RANGE_ROWS 200
